@@ -1,0 +1,285 @@
+/**
+ * The HTTP client for the Response Group service: the Backend interface over the v1 contract.
+ *
+ * Every create carries an Idempotency-Key and every update an If-Match, so a retry after a lost
+ * answer never makes a second object or overwrites someone else's edit.
+ */
+import { randomUUID } from "node:crypto";
+import type { Backend, KindArgs, ListOptions, Page, Pool, RgsObject, Settings } from "./backend";
+import { isServiceErrorCode, RgsError, type ErrorEnvelope } from "./errors";
+import type { KindName } from "./model/kind";
+import { KINDS } from "./model/index";
+import { SERVER_FIELDS } from "./model/common";
+import type { SettingsBody } from "./model/settings";
+
+export interface HttpBackendOptions {
+  /** Base URL of the service, e.g. http://127.0.0.1:8080 */
+  endpoint: string;
+  token: string;
+  /** Per attempt, in milliseconds. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for 429, 503 and connection errors. */
+  maxRetries?: number;
+  /** First backoff in milliseconds; doubles each retry, with full jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Sent as User-Agent. */
+  userAgent?: string;
+}
+
+interface Attempt {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+interface RequestOptions {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const RETRY_STATUS = new Set([429, 503]);
+
+export class HttpBackend implements Backend {
+  private readonly endpoint: string;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly userAgent: string;
+
+  constructor(options: HttpBackendOptions) {
+    if (!/^https?:\/\//.test(options.endpoint)) {
+      throw new RgsError("connection_failed", `endpoint '${options.endpoint}' must be an http:// or https:// URL`);
+    }
+    this.endpoint = options.endpoint.replace(/\/+$/, "");
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 6;
+    this.baseDelayMs = options.baseDelayMs ?? 200;
+    this.maxDelayMs = options.maxDelayMs ?? 5_000;
+    this.userAgent = options.userAgent ?? "pulumi-rgs";
+  }
+
+  async tryGet<K extends KindName>(pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
+    try {
+      return (await this.request({ method: "GET", path: objectPath(pool, kind, id) })).body as RgsObject<K>;
+    } catch (e) {
+      if (RgsError.isRgsError(e) && e.code === "not_found") return undefined;
+      throw e;
+    }
+  }
+
+  async list<K extends KindName>(pool: string, kind: K, options: ListOptions = {}): Promise<Page<RgsObject<K>>> {
+    const q = new URLSearchParams();
+    if (options.name !== undefined) q.set("name", options.name);
+    if (options.limit !== undefined) q.set("limit", String(options.limit));
+    if (options.cursor !== undefined) q.set("cursor", options.cursor);
+    const qs = q.toString();
+    const r = await this.request({ method: "GET", path: `${collectionPath(pool, kind)}${qs ? `?${qs}` : ""}` });
+    return r.body as Page<RgsObject<K>>;
+  }
+
+  async tryGetByName<K extends KindName>(pool: string, kind: K, name: string): Promise<RgsObject<K> | undefined> {
+    return (await this.list(pool, kind, { name })).items[0];
+  }
+
+  async create<K extends KindName>(
+    pool: string,
+    kind: K,
+    body: KindArgs[K],
+    options: { idempotencyKey?: string } = {},
+  ): Promise<RgsObject<K>> {
+    const key = options.idempotencyKey ?? randomUUID();
+    const r = await this.request({
+      method: "POST",
+      path: collectionPath(pool, kind),
+      body,
+      headers: { "idempotency-key": key },
+    });
+    return r.body as RgsObject<K>;
+  }
+
+  async update<K extends KindName>(pool: string, kind: K, id: string, body: KindArgs[K], etag: string): Promise<RgsObject<K>> {
+    const path = objectPath(pool, kind, id);
+    try {
+      return (await this.request({ method: "PUT", path, body, headers: { "if-match": quoteEtag(etag) } })).body as RgsObject<K>;
+    } catch (e) {
+      // An earlier attempt may have applied before its answer was lost; then the object already
+      // holds this body and the 412 is our own write.
+      if (RgsError.isRgsError(e) && e.code === "etag_mismatch" && (e as RetriedError).retried) {
+        const now = await this.tryGet(pool, kind, id);
+        if (now && sameBody(kind, body, now)) return now;
+      }
+      throw e;
+    }
+  }
+
+  async delete(pool: string, kind: KindName, id: string, options: { etag?: string } = {}): Promise<boolean> {
+    const headers: Record<string, string> = options.etag ? { "if-match": quoteEtag(options.etag) } : {};
+    try {
+      await this.request({ method: "DELETE", path: objectPath(pool, kind, id), headers });
+      return true;
+    } catch (e) {
+      if (RgsError.isRgsError(e) && e.code === "not_found") return false;
+      throw e;
+    }
+  }
+
+  async getSettings(pool: string): Promise<Settings> {
+    return (await this.request({ method: "GET", path: `/v1/pools/${enc(pool)}/settings` })).body as Settings;
+  }
+
+  async updateSettings(pool: string, body: Partial<SettingsBody>, etag?: string): Promise<Settings> {
+    const headers: Record<string, string> = etag ? { "if-match": quoteEtag(etag) } : {};
+    return (await this.request({ method: "PUT", path: `/v1/pools/${enc(pool)}/settings`, body, headers })).body as Settings;
+  }
+
+  async listPools(): Promise<Pool[]> {
+    return ((await this.request({ method: "GET", path: "/v1/pools" })).body as { items: Pool[] }).items;
+  }
+
+  async putPool(fqdn: string): Promise<Pool> {
+    return (await this.request({ method: "PUT", path: `/v1/pools/${enc(fqdn)}`, body: {} })).body as Pool;
+  }
+
+  /** One call, retried on 429, 503 and connection errors with exponential backoff and jitter. */
+  private async request(options: RequestOptions): Promise<Attempt> {
+    let retried = false;
+    for (let attempt = 0; ; attempt++) {
+      let result: Attempt | RgsError;
+      try {
+        result = await this.once(options);
+      } catch (e) {
+        result = RgsError.isRgsError(e) ? e : new RgsError("connection_failed", String(e), { cause: e });
+      }
+      if (!(result instanceof Error) && result.status < 400) return result;
+      const error = result instanceof Error ? result : toError(options, result);
+      const transient = error.code === "connection_failed" || error.code === "timeout" || RETRY_STATUS.has(error.status);
+      if (!transient || attempt >= this.maxRetries) {
+        if (retried) (error as RetriedError).retried = true;
+        throw error;
+      }
+      // Only a lost answer leaves the outcome unknown; a 429 or 503 was refused before any write.
+      if (error.code === "connection_failed" || error.code === "timeout") retried = true;
+      await sleep(this.delay(attempt, error.retryAfterSeconds));
+    }
+  }
+
+  private delay(attempt: number, retryAfterSeconds: number | undefined): number {
+    const backoff = Math.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
+    return retryAfterSeconds !== undefined ? Math.max(retryAfterSeconds * 1000, backoff) : backoff;
+  }
+
+  private async once(options: RequestOptions): Promise<Attempt> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: "application/json",
+      "user-agent": this.userAgent,
+      ...options.headers,
+    };
+    let payload: string | undefined;
+    if (options.body !== undefined) {
+      headers["content-type"] = "application/json";
+      payload = JSON.stringify(options.body);
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.endpoint}${options.path}`, {
+        method: options.method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      const name = (e as { name?: string }).name;
+      if (name === "TimeoutError" || name === "AbortError") {
+        throw new RgsError("timeout", `${options.method} ${this.endpoint}${options.path} got no answer within ${this.timeoutMs} ms`, { cause: e });
+      }
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new RgsError(
+        "connection_failed",
+        `cannot reach the Response Group service at ${this.endpoint}: ${cause?.code ?? cause?.message ?? String(e)}`,
+        { cause: e },
+      );
+    }
+    const text = await res.text();
+    let body: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        if (res.status < 400) {
+          throw new RgsError("bad_response", `${options.method} ${options.path} answered ${res.status} with a body that is not JSON`);
+        }
+      }
+    }
+    return { status: res.status, headers: res.headers, body };
+  }
+}
+
+interface RetriedError extends RgsError {
+  retried?: boolean;
+}
+
+function toError(options: RequestOptions, r: Attempt): RgsError {
+  const env = (r.body as Partial<ErrorEnvelope> | undefined)?.error;
+  const retryAfter = parseRetryAfter(r.headers.get("retry-after"));
+  if (env && isServiceErrorCode(env.code)) {
+    return new RgsError(env.code, env.message ?? `${options.method} ${options.path} failed with ${r.status}`, {
+      details: env.details,
+      requestId: env.requestId,
+      retryAfterSeconds: retryAfter,
+    });
+  }
+  const code = r.status === 429 ? "rate_limited" : r.status === 503 ? "unavailable" : r.status === 404 ? "not_found" : "bad_response";
+  return new RgsError(code, `${options.method} ${options.path} failed with HTTP ${r.status}`, { retryAfterSeconds: retryAfter });
+}
+
+function parseRetryAfter(v: string | null): number | undefined {
+  if (v === null) return undefined;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= 0) return Math.min(n, 60);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, (at - Date.now()) / 1000), 60);
+}
+
+function sameBody(kind: KindName, sent: unknown, now: Record<string, unknown>): boolean {
+  const parsed = KINDS[kind].schema.safeParse(sent);
+  if (!parsed.success) return false;
+  const stored: Record<string, unknown> = { ...now };
+  for (const f of SERVER_FIELDS) delete stored[f];
+  return stableJson(parsed.data) === stableJson(stored);
+}
+
+/** JSON with object keys sorted, for comparing values regardless of key order. */
+export function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, value) =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
+      : value,
+  );
+}
+
+function quoteEtag(etag: string): string {
+  return etag.startsWith('"') || etag.startsWith("W/") ? etag : `"${etag}"`;
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+function collectionPath(pool: string, kind: KindName): string {
+  return `/v1/pools/${enc(pool)}/${kind}`;
+}
+
+function objectPath(pool: string, kind: KindName, id: string): string {
+  return `${collectionPath(pool, kind)}/${enc(id)}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,84 @@
+/**
+ * The Response Group object model: one schema per kind, and the registry of kinds.
+ */
+import { z } from "zod";
+import { AgentGroupKind } from "./agent-group";
+import { HolidaySetKind } from "./holiday-set";
+import { HoursOfBusinessKind } from "./hours-of-business";
+import { type FieldIssue, type KindDef, type KindName, KIND_NAMES } from "./kind";
+import { QueueKind } from "./queue";
+import { WorkflowKind } from "./workflow";
+
+export * from "./agent-group";
+export * from "./call-action";
+export * from "./calendar";
+export * from "./common";
+export * from "./holiday-set";
+export * from "./hours-of-business";
+export * from "./kind";
+export * from "./queue";
+export * from "./settings";
+export * from "./workflow";
+
+/** Every kind, in the order a deployment creates them. */
+export const KINDS: Readonly<Record<KindName, KindDef>> = {
+  "agent-groups": AgentGroupKind as unknown as KindDef,
+  queues: QueueKind as unknown as KindDef,
+  "hours-of-business": HoursOfBusinessKind as unknown as KindDef,
+  "holiday-sets": HolidaySetKind as unknown as KindDef,
+  workflows: WorkflowKind as unknown as KindDef,
+};
+
+export function isKindName(s: string): s is KindName {
+  return (KIND_NAMES as readonly string[]).includes(s);
+}
+
+/** Zod issues as field problems whose message names the value that was given. */
+export function toFieldIssues(error: z.ZodError, prefix = ""): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((p) => p !== "").join(".");
+    return { path, message: withValue(issue) };
+  });
+}
+
+function withValue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"}`;
+  }
+  if (!("input" in issue)) return issue.message;
+  const input = (issue as { input?: unknown }).input;
+  // zod's own wording for a wrong type, said the way the rest of the messages are.
+  const wrongType = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
+  if (input === undefined) return wrongType || issue.code === "invalid_type" ? "is required" : issue.message;
+  const message = wrongType ? `must be ${article(wrongType[1])}` : issue.message;
+  return `${message} (got ${preview(input)})`;
+}
+
+function article(type: string): string {
+  const word = type === "int" ? "whole number" : type;
+  return `${/^[aeiou]/.test(word) ? "an" : "a"} ${word}`;
+}
+
+/** A short JSON rendering of a value for error messages. */
+export function preview(value: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = String(value);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** Parses a body of a kind: the schema, then the rules that hold only on create. */
+export function parseBody(
+  def: KindDef,
+  body: unknown,
+  mode: "create" | "update",
+): { ok: true; value: Record<string, unknown> } | { ok: false; issues: FieldIssue[] } {
+  const r = def.schema.safeParse(body, { reportInput: true });
+  if (!r.success) return { ok: false, issues: toFieldIssues(r.error) };
+  const value = r.data as Record<string, unknown>;
+  const issues = mode === "create" && def.createRules ? def.createRules(value) : [];
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
+}

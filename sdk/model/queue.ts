@@ -1,0 +1,60 @@
+/**
+ * Queue (New-/Set-/Get-/Remove-CsRgsQueue): holds calls and offers them to agent groups in order.
+ */
+import { z } from "zod";
+import { QueueAction, queueTargets } from "./call-action";
+import { Description, Name, ObjectId } from "./common";
+import { defineKind, refineUnique, type Reference } from "./kind";
+
+export const OVERFLOW_CANDIDATES = ["NewestCall", "OldestCall"] as const;
+
+export const QueueSchema = z
+  .strictObject({
+    name: Name,
+    description: Description,
+    agentGroupIds: z
+      .array(ObjectId)
+      .max(100, { error: "at most 100 agent groups" })
+      .default(() => [])
+      .describe("Agent groups searched in this order; ids of agent groups in the same pool."),
+    timeoutThreshold: z
+      .int({ error: "must be a whole number of seconds" })
+      .min(10, { error: "must be from 10 to 65535 seconds, or null for no timeout" })
+      .max(65535, { error: "must be from 10 to 65535 seconds, or null for no timeout" })
+      .nullable()
+      .default(null)
+      .describe("Seconds a call may wait before timeoutAction runs, 10 to 65535; null never times out."),
+    timeoutAction: QueueAction.nullable().default(null),
+    overflowThreshold: z
+      .int({ error: "must be a whole number of calls" })
+      .min(0, { error: "must be from 0 to 1000 calls, or null for no limit" })
+      .max(1000, { error: "must be from 0 to 1000 calls, or null for no limit" })
+      .nullable()
+      .default(null)
+      .describe("Calls the queue holds before overflowAction runs, 0 to 1000; null is unlimited, 0 overflows every call."),
+    overflowCandidate: z
+      .enum(OVERFLOW_CANDIDATES, { error: `must be one of ${OVERFLOW_CANDIDATES.join(", ")}` })
+      .default("NewestCall")
+      .describe("Which call overflows: NewestCall or OldestCall."),
+    overflowAction: QueueAction.nullable().default(null),
+  })
+  .superRefine((q, ctx) => refineUnique(ctx, q.agentGroupIds, "agentGroupIds"))
+  .describe("A queue: where calls wait for an agent, with timeout and overflow handling.");
+
+export type QueueArgs = z.input<typeof QueueSchema>;
+export type QueueBody = z.output<typeof QueueSchema>;
+
+export const QueueKind = defineKind({
+  kind: "queues",
+  typeName: "Queue",
+  cmdlet: "CsRgsQueue",
+  label: "queue",
+  schema: QueueSchema,
+  references(q: QueueBody): Reference[] {
+    return [
+      ...q.agentGroupIds.map((id, i) => ({ kind: "agent-groups" as const, id, path: `agentGroupIds.${i}` })),
+      ...queueTargets(q.timeoutAction, "timeoutAction").map((t) => ({ kind: "queues" as const, ...t })),
+      ...queueTargets(q.overflowAction, "overflowAction").map((t) => ({ kind: "queues" as const, ...t })),
+    ];
+  },
+});

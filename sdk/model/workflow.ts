@@ -1,0 +1,93 @@
+/**
+ * Workflow (New-/Set-/Get-/Remove-CsRgsWorkflow): the number callers dial and what happens to their call.
+ */
+import { z } from "zod";
+import { ClosedAction, DefaultAction, MAX_QUESTION_DEPTH, questionDepth, queueTargets } from "./call-action";
+import { Language, TimeZone } from "./calendar";
+import { Description, label, Name, ObjectId, SipUri, TelUri } from "./common";
+import { defineKind, refineUnique, type Reference } from "./kind";
+
+const RESERVED_NAMES = ["RGS Presence Watcher", "Announcement Service"];
+
+export const WorkflowSchema = z
+  .strictObject({
+    name: Name.refine((s) => !/[<>]/.test(s), { error: "must not contain < or >" })
+      .refine((s) => !RESERVED_NAMES.some((r) => r.toLowerCase() === s.trim().toLowerCase()), {
+        error: `must not be a reserved name (${RESERVED_NAMES.join(", ")})`,
+      })
+      .describe("Display name of the workflow; unique in its pool, without < or >, not a reserved name."),
+    description: Description.describe("Shown on the workflow's contact card."),
+    primaryUri: SipUri.describe("The workflow's SIP address, unique across all pools (it is a directory contact)."),
+    displayNumber: label(64).nullable().default(null).describe("The number as shown to callers, in any format."),
+    lineUri: TelUri.nullable().default(null).describe("The telephone line, tel:+<digits>; null when the workflow has no number."),
+    active: z.boolean({ error: "must be true or false" }).default(false).describe("Whether the workflow takes calls; an active workflow needs a defaultAction."),
+    anonymous: z.boolean({ error: "must be true or false" }).default(false).describe("Hides the agents' identities from callers."),
+    enabledForFederation: z.boolean({ error: "must be true or false" }).default(false).describe("Accepts calls from federated users."),
+    managed: z.boolean({ error: "must be true or false" }).default(false).describe("Whether Response Group Managers manage it."),
+    managersByUri: z
+      .array(SipUri)
+      .max(100, { error: "at most 100 managers" })
+      .default(() => [])
+      .describe("SIP URIs of the Response Group Managers of a managed workflow."),
+    language: Language.default("en-US").describe("Language of speech and recognition, one of the 26 Response Group languages."),
+    timeZone: TimeZone.default("UTC").describe("Windows time zone id in which business hours and holidays are read."),
+    businessHoursId: ObjectId.nullable().default(null).describe("Hours of business in the same pool; null means always open."),
+    holidaySetIds: z
+      .array(ObjectId)
+      .max(100, { error: "at most 100 holiday sets" })
+      .default(() => [])
+      .describe("Holiday sets in the same pool."),
+    defaultAction: DefaultAction.nullable().default(null),
+    nonBusinessHoursAction: ClosedAction.nullable().default(null),
+    holidayAction: ClosedAction.nullable().default(null),
+  })
+  .superRefine((w, ctx) => {
+    refineUnique(ctx, w.holidaySetIds, "holidaySetIds");
+    refineUnique(ctx, w.managersByUri, "managersByUri", (s) => s.toLowerCase());
+    if (w.active && w.defaultAction === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultAction"],
+        input: null,
+        message: "is required when active is true: an active workflow must route its calls (TransferToQueue or TransferToQuestion)",
+      });
+    }
+    if (!w.managed && w.managersByUri.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["managersByUri"],
+        input: w.managersByUri,
+        message: "must be empty unless managed is true",
+      });
+    }
+    const depth = questionDepth(w.defaultAction);
+    if (depth > MAX_QUESTION_DEPTH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultAction", "question"],
+        input: depth,
+        message: `nests questions ${depth} levels deep; at most ${MAX_QUESTION_DEPTH} are accepted`,
+      });
+    }
+  })
+  .describe("A workflow: a hunt group (defaultAction TransferToQueue) or an interactive IVR (TransferToQuestion).");
+
+export type WorkflowArgs = z.input<typeof WorkflowSchema>;
+export type WorkflowBody = z.output<typeof WorkflowSchema>;
+
+export const WorkflowKind = defineKind({
+  kind: "workflows",
+  typeName: "Workflow",
+  cmdlet: "CsRgsWorkflow",
+  label: "workflow",
+  schema: WorkflowSchema,
+  references(w: WorkflowBody): Reference[] {
+    const refs: Reference[] = [];
+    if (w.businessHoursId !== null) refs.push({ kind: "hours-of-business", id: w.businessHoursId, path: "businessHoursId" });
+    w.holidaySetIds.forEach((id, i) => refs.push({ kind: "holiday-sets", id, path: `holidaySetIds.${i}` }));
+    for (const slot of ["defaultAction", "nonBusinessHoursAction", "holidayAction"] as const) {
+      for (const t of queueTargets(w[slot], slot)) refs.push({ kind: "queues", ...t });
+    }
+    return refs;
+  },
+});
