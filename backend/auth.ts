@@ -1,0 +1,54 @@
+/**
+ * Bearer tokens and their roles: admin (pools, settings, everything), operator (objects), reader (GET).
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+
+export const ROLES = ["reader", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenEntry {
+  digest: Buffer;
+  role: Role;
+}
+
+/** Tokens as RGS_TOKENS writes them: "<token>:<role>,<token>:<role>". */
+export function parseTokens(spec: string): TokenEntry[] {
+  const entries: TokenEntry[] = [];
+  spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .forEach((item, i) => {
+      const at = item.lastIndexOf(":");
+      const token = at > 0 ? item.slice(0, at) : "";
+      const role = at > 0 ? item.slice(at + 1) : "";
+      if (!(ROLES as readonly string[]).includes(role)) {
+        // The token itself is never echoed, only its position.
+        throw new Error(`RGS_TOKENS entry ${i + 1} must be <token>:<role> with role one of ${ROLES.join(", ")}`);
+      }
+      if (token.length < 8 || /\s/.test(token)) {
+        throw new Error(`RGS_TOKENS entry ${i + 1}: a token must be at least 8 characters without spaces`);
+      }
+      entries.push({ digest: digest(token), role: role as Role });
+    });
+  if (entries.length === 0) throw new Error("RGS_TOKENS lists no token");
+  return entries;
+}
+
+function digest(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+/** The role of a presented token, comparing against every entry in constant time. */
+export function roleOf(entries: readonly TokenEntry[], presented: string): Role | undefined {
+  const d = digest(presented);
+  let found: Role | undefined;
+  for (const e of entries) {
+    if (timingSafeEqual(d, e.digest) && found === undefined) found = e.role;
+  }
+  return found;
+}
+
+export function allows(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}

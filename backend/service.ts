@@ -1,0 +1,421 @@
+/**
+ * The Response Group service's rules: validation with the sdk schemas, then the rules across
+ * objects, each write in one transaction.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { RgsError, type FieldProblem } from "../sdk/errors";
+import { stableJson } from "../sdk/http-client";
+import { KINDS, parseBody } from "../sdk/model/index";
+import { objectIdentity, PoolFqdn, SERVER_FIELDS, serviceIdentity } from "../sdk/model/common";
+import type { KindName, Reference } from "../sdk/model/kind";
+import { SettingsSchema } from "../sdk/model/settings";
+import { toFieldIssues } from "../sdk/model/index";
+import { ConstraintViolation, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
+
+/** Idempotency keys are kept this long. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Deepest JSON nesting a body may have before it is refused unread. */
+export const MAX_BODY_DEPTH = 64;
+
+export interface PoolView {
+  fqdn: string;
+  identity: string;
+  createdAt: string;
+}
+
+export type ObjectView = Record<string, unknown> & { id: string; etag: string };
+
+export interface SettingsView {
+  pool: string;
+  identity: string;
+  agentRingbackGracePeriod: number;
+  disableCallContext: boolean;
+  etag: string;
+  updatedAt: string;
+}
+
+export interface CreateResult {
+  status: number;
+  body: ObjectView;
+  replayed: boolean;
+}
+
+export function etagOf(version: number): string {
+  return `v${version}`;
+}
+
+/** The version an If-Match names, `*` for any, or undefined when it names none we could have issued. */
+export function parseIfMatch(header: string): number | "*" | undefined {
+  const first = header.split(",")[0].trim();
+  if (first === "*") return "*";
+  const m = /^(?:W\/)?"?v(\d{1,15})"?$/.exec(first);
+  return m ? Number(m[1]) : undefined;
+}
+
+export class ResponseGroupService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async listPools(): Promise<PoolView[]> {
+    return this.store.transaction(async (tx) => (await tx.listPools()).map(poolView));
+  }
+
+  async putPool(fqdn: string): Promise<{ created: boolean; pool: PoolView }> {
+    const parsed = PoolFqdn.safeParse(fqdn, { reportInput: true });
+    if (!parsed.success) throw validation("the pool FQDN is not valid", toFieldIssues(parsed.error, "fqdn"));
+    const defaults = SettingsSchema.parse({});
+    return this.store.transaction(async (tx) => {
+      const existed = await tx.getPool(parsed.data);
+      const row = await tx.ensurePool(parsed.data, this.now(), defaults);
+      return { created: !existed, pool: poolView(row) };
+    });
+  }
+
+  async getObject(pool: string, kind: KindName, id: string): Promise<ObjectView> {
+    return this.store.transaction(async (tx) => {
+      await requirePool(tx, pool);
+      const row = await tx.getObject(pool, kind, id.toLowerCase());
+      if (!row) throw notFound(kind, id, pool);
+      return objectView(row);
+    });
+  }
+
+  async listObjects(
+    pool: string,
+    kind: KindName,
+    options: { name?: string; limit: number; cursor?: string },
+  ): Promise<{ items: ObjectView[]; nextCursor: string | null }> {
+    const afterSeq = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
+    return this.store.transaction(async (tx) => {
+      await requirePool(tx, pool);
+      const rows = await tx.listObjects(pool, kind, {
+        afterSeq,
+        limit: options.limit + 1,
+        nameKey: options.name?.toLowerCase(),
+      });
+      const page = rows.slice(0, options.limit);
+      const more = rows.length > options.limit;
+      return { items: page.map(objectView), nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+    });
+  }
+
+  async createObject(pool: string, kind: KindName, raw: unknown, idempotencyKey?: string): Promise<CreateResult> {
+    const body = this.validate(kind, raw, "create");
+    const requestHash = idempotencyKey === undefined ? "" : hashRequest(`POST ${pool} ${kind}`, raw);
+    return this.store.transaction(async (tx) => {
+      await requirePool(tx, pool);
+      if (idempotencyKey !== undefined) {
+        await tx.expireIdempotency(new Date(this.clock().getTime() - IDEMPOTENCY_TTL_MS).toISOString());
+        const seen = await tx.getIdempotency(idempotencyKey);
+        if (seen) {
+          if (seen.requestHash !== requestHash) {
+            throw new RgsError(
+              "idempotency_key_reused",
+              `Idempotency-Key '${idempotencyKey}' was first used ${seen.createdAt} for another request; use a new key for a different body`,
+            );
+          }
+          return { status: seen.status, body: JSON.parse(seen.response) as ObjectView, replayed: true };
+        }
+      }
+      const name = String(body.name);
+      await this.checkUnique(tx, pool, kind, body, undefined);
+      const refs = await this.resolveReferences(tx, pool, kind, body, undefined);
+      const now = this.now();
+      const row = await writeGuard(kind, name, () =>
+        tx.insertObject({ id: randomUUID(), pool, kind, name, uriKey: uriKeyOf(kind, body), body, now }),
+      );
+      await writeGuard(kind, name, () => tx.setReferences(row.id, pool, refs));
+      const view = objectView(row);
+      if (idempotencyKey !== undefined) {
+        await writeGuard(kind, name, () =>
+          tx.putIdempotency({ key: idempotencyKey, requestHash, status: 201, response: JSON.stringify(view), createdAt: now }),
+        );
+      }
+      return { status: 201, body: view, replayed: false };
+    });
+  }
+
+  async updateObject(pool: string, kind: KindName, id: string, raw: unknown, ifMatch: string | undefined): Promise<ObjectView> {
+    if (ifMatch === undefined) {
+      throw new RgsError("precondition_required", "PUT needs an If-Match header with the object's etag; GET the object to learn it");
+    }
+    const body = this.validate(kind, raw, "update");
+    const expected = parseIfMatch(ifMatch);
+    return this.store.transaction(async (tx) => {
+      await requirePool(tx, pool);
+      const current = await tx.getObject(pool, kind, id.toLowerCase());
+      if (!current) throw notFound(kind, id, pool);
+      if (expected !== "*" && expected !== current.version) {
+        throw etagMismatch(kind, current);
+      }
+      const name = String(body.name);
+      await this.checkUnique(tx, pool, kind, body, current.id);
+      const refs = await this.resolveReferences(tx, pool, kind, body, current.id);
+      if (kind === "hours-of-business") await this.checkCustomHours(tx, current, body.custom === true);
+      const row = await writeGuard(kind, name, () =>
+        tx.updateObject(current.id, current.version, { name, uriKey: uriKeyOf(kind, body), body, now: this.now() }),
+      );
+      if (!row) throw etagMismatch(kind, current);
+      await writeGuard(kind, name, () => tx.setReferences(row.id, pool, refs));
+      if (kind === "hours-of-business") await writeGuard(kind, name, () => tx.setExclusive(row.id, body.custom === true));
+      return objectView(row);
+    });
+  }
+
+  async deleteObject(pool: string, kind: KindName, id: string, ifMatch: string | undefined): Promise<void> {
+    const expected = ifMatch === undefined ? "*" : parseIfMatch(ifMatch);
+    return this.store.transaction(async (tx) => {
+      await requirePool(tx, pool);
+      const current = await tx.getObject(pool, kind, id.toLowerCase());
+      if (!current) throw notFound(kind, id, pool);
+      if (expected !== "*" && expected !== current.version) throw etagMismatch(kind, current);
+      const users = await tx.referrers(current.id);
+      if (users.length > 0) throw inUse(kind, current.name, users);
+      try {
+        await tx.deleteObject(current.id);
+      } catch (e) {
+        if (e instanceof ConstraintViolation && e.constraint === "in_use") throw inUse(kind, current.name, await tx.referrers(current.id));
+        throw e;
+      }
+    });
+  }
+
+  async getSettings(pool: string): Promise<SettingsView> {
+    return this.store.transaction(async (tx) => {
+      await requirePool(tx, pool);
+      return settingsView(await requireSettings(tx, pool));
+    });
+  }
+
+  async putSettings(pool: string, raw: unknown, ifMatch: string | undefined): Promise<SettingsView> {
+    checkDepth(raw);
+    const parsed = SettingsSchema.safeParse(stripServerFields(raw, ["pool", "identity", "etag", "updatedAt"]), { reportInput: true });
+    if (!parsed.success) throw validation("the settings are not valid", toFieldIssues(parsed.error));
+    const expected = ifMatch === undefined ? "*" : parseIfMatch(ifMatch);
+    return this.store.transaction(async (tx) => {
+      await requirePool(tx, pool);
+      const current = await requireSettings(tx, pool);
+      if (expected !== "*" && expected !== current.version) {
+        throw new RgsError("etag_mismatch", `the settings of ${pool} changed since ${ifMatch}; they are now at ${etagOf(current.version)}`);
+      }
+      const row = await tx.putSettings(pool, parsed.data, current.version, this.now());
+      if (!row) throw new RgsError("etag_mismatch", `the settings of ${pool} changed while they were being written; read them again`);
+      return settingsView(row);
+    });
+  }
+
+  /** Parses a body with its kind's schema; every problem is reported together. */
+  private validate(kind: KindName, raw: unknown, mode: "create" | "update"): Record<string, unknown> {
+    checkDepth(raw);
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      throw validation(`the body must be a JSON object describing a ${KINDS[kind].label}`, []);
+    }
+    const result = parseBody(KINDS[kind], stripServerFields(raw, SERVER_FIELDS), mode);
+    if (!result.ok) {
+      throw validation(`the ${KINDS[kind].label} is not valid: ${result.issues.length} problem${result.issues.length > 1 ? "s" : ""}`, result.issues);
+    }
+    return result.value;
+  }
+
+  private async checkUnique(tx: StoreTx, pool: string, kind: KindName, body: Record<string, unknown>, selfId: string | undefined) {
+    const name = String(body.name);
+    const same = await tx.findByName(pool, kind, name.toLowerCase());
+    if (same && same.id !== selfId) throw nameConflict(kind, name, pool, same.id);
+    const uriKey = uriKeyOf(kind, body);
+    if (uriKey !== null) {
+      const other = await tx.findByUri(uriKey);
+      if (other && other.id !== selfId) throw uriConflict(String(body.primaryUri), other);
+    }
+  }
+
+  /** Each reference must name an object of the right kind in this pool; returns the rows to store. */
+  private async resolveReferences(tx: StoreTx, pool: string, kind: KindName, body: Record<string, unknown>, selfId: string | undefined) {
+    const refs: Reference[] = KINDS[kind].references(body);
+    const problems: FieldProblem[] = [];
+    const rows = new Map<string, { toId: string; toKind: KindName; exclusive: boolean }>();
+    for (const ref of refs) {
+      const target = ref.id === selfId ? undefined : await tx.getObject(pool, ref.kind, ref.id);
+      if (ref.id === selfId) {
+        problems.push({ path: ref.path, message: `must not be the ${KINDS[kind].label} itself (${ref.id})` });
+        continue;
+      }
+      if (!target) {
+        problems.push({ path: ref.path, message: `no ${KINDS[ref.kind].label} with id ${ref.id} in pool ${pool}` });
+        continue;
+      }
+      const exclusive = ref.kind === "hours-of-business" && target.body.custom === true;
+      if (exclusive) {
+        const users = (await tx.referrers(target.id)).filter((u) => u.id !== selfId);
+        if (users.length > 0) {
+          throw new RgsError(
+            "in_use",
+            `hours of business '${target.name}' is a custom schedule (custom: true) and already belongs to ${describeReferrers(users)}; a custom schedule serves one workflow, so give this workflow its own or use a preset (custom: false)`,
+            { details: { referencedBy: users } },
+          );
+        }
+      }
+      rows.set(target.id, { toId: target.id, toKind: ref.kind, exclusive });
+    }
+    if (problems.length > 0) {
+      throw new RgsError("reference_not_found", `the ${KINDS[kind].label} references objects that do not exist in pool ${pool}`, {
+        details: problems,
+      });
+    }
+    return [...rows.values()];
+  }
+
+  private async checkCustomHours(tx: StoreTx, current: ObjectRow, custom: boolean) {
+    if (!custom) return;
+    const users = await tx.referrers(current.id);
+    if (users.length > 1) {
+      throw new RgsError(
+        "in_use",
+        `hours of business '${current.name}' cannot become custom: ${describeReferrers(users)} use it, and a custom schedule serves one workflow`,
+        { details: { referencedBy: users } },
+      );
+    }
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}
+
+function poolView(row: { fqdn: string; createdAt: string }): PoolView {
+  return { fqdn: row.fqdn, identity: serviceIdentity(row.fqdn), createdAt: row.createdAt };
+}
+
+/** The JSON an object is answered with: server fields around its body. */
+export function objectView(row: ObjectRow): ObjectView {
+  return {
+    id: row.id,
+    identity: objectIdentity(row.pool, row.id),
+    ...row.body,
+    etag: etagOf(row.version),
+    ownerPool: row.pool,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function settingsView(row: SettingsRow): SettingsView {
+  return {
+    pool: row.pool,
+    identity: serviceIdentity(row.pool),
+    ...(row.body as { agentRingbackGracePeriod: number; disableCallContext: boolean }),
+    etag: etagOf(row.version),
+    updatedAt: row.updatedAt,
+  };
+}
+
+async function requirePool(tx: StoreTx, pool: string): Promise<void> {
+  if (!(await tx.getPool(pool))) {
+    throw new RgsError("not_found", `no pool ${pool}; an admin provisions pools with PUT /v1/pools/${pool} or rgs serve --pool ${pool}`);
+  }
+}
+
+async function requireSettings(tx: StoreTx, pool: string): Promise<SettingsRow> {
+  const row = await tx.getSettings(pool);
+  if (!row) throw new RgsError("not_found", `pool ${pool} has no settings`);
+  return row;
+}
+
+function stripServerFields(raw: unknown, fields: readonly string[]): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+  const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  for (const f of fields) delete copy[f];
+  return copy;
+}
+
+/** Refuses bodies nested deeper than any valid object, before the schema walks them. */
+function checkDepth(raw: unknown): void {
+  const stack: [unknown, number][] = [[raw, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > MAX_BODY_DEPTH) {
+      throw validation(`the body is nested more than ${MAX_BODY_DEPTH} levels deep`, [{ path: "", message: `nesting deeper than ${MAX_BODY_DEPTH} levels is refused` }]);
+    }
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
+function uriKeyOf(kind: KindName, body: Record<string, unknown>): string | null {
+  return kind === "workflows" && typeof body.primaryUri === "string" ? body.primaryUri.toLowerCase() : null;
+}
+
+function hashRequest(scope: string, raw: unknown): string {
+  return createHash("sha256").update(scope).update("\n").update(stableJson(raw)).digest("hex");
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`s${seq}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): number {
+  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m) throw validation("the cursor is not one this service issued", [{ path: "cursor", message: `'${cursor.slice(0, 40)}' is not a cursor from nextCursor` }]);
+  return Number(m[1]);
+}
+
+function validation(message: string, details: FieldProblem[]): RgsError {
+  return new RgsError("validation_failed", message, { details });
+}
+
+function notFound(kind: KindName, id: string, pool: string): RgsError {
+  return new RgsError("not_found", `no ${KINDS[kind].label} with id ${id} in pool ${pool}`);
+}
+
+function etagMismatch(kind: KindName, current: ObjectRow): RgsError {
+  return new RgsError(
+    "etag_mismatch",
+    `${KINDS[kind].label} '${current.name}' changed since it was read; it is now at ${etagOf(current.version)}. Read it again and reapply the change`,
+  );
+}
+
+function nameConflict(kind: KindName, name: string, pool: string, otherId: string): RgsError {
+  return new RgsError("name_conflict", `pool ${pool} already has a ${KINDS[kind].label} named '${name}' (id ${otherId}); names are unique per pool and kind, ignoring case`, {
+    details: [{ path: "name", message: `'${name}' is taken by ${otherId}` }],
+  });
+}
+
+function uriConflict(uri: string, other: ObjectRow): RgsError {
+  return new RgsError("uri_conflict", `primaryUri ${uri} already belongs to workflow '${other.name}' in pool ${other.pool}; a primary URI is unique across all pools`, {
+    details: [{ path: "primaryUri", message: `${uri} is taken by ${other.id}` }],
+  });
+}
+
+function describeReferrers(users: readonly Referrer[]): string {
+  return users.map((u) => `${KINDS[u.kind].label} '${u.name}'`).join(", ");
+}
+
+function inUse(kind: KindName, name: string, users: readonly Referrer[]): RgsError {
+  return new RgsError("in_use", `${KINDS[kind].label} '${name}' is still used by ${describeReferrers(users)}; change or delete those first`, {
+    details: { referencedBy: users },
+  });
+}
+
+/** Turns a refusal by the database's constraints into the error the service would have answered. */
+async function writeGuard<T>(kind: KindName, name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!(e instanceof ConstraintViolation)) throw e;
+    switch (e.constraint) {
+      case "name":
+        throw new RgsError("name_conflict", `a ${KINDS[kind].label} named '${name}' already exists in this pool`);
+      case "uri":
+        throw new RgsError("uri_conflict", `the primaryUri of workflow '${name}' already belongs to another workflow`);
+      case "reference":
+        throw new RgsError("reference_not_found", `${KINDS[kind].label} '${name}' references an object that no longer exists`);
+      case "exclusive":
+        throw new RgsError("in_use", `a custom schedule used by ${KINDS[kind].label} '${name}' already belongs to another workflow`);
+      case "idempotency":
+        throw new RgsError("unavailable", "a request with the same Idempotency-Key is being processed; retry", { retryAfterSeconds: 1 });
+      default:
+        throw e;
+    }
+  }
+}

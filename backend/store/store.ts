@@ -1,0 +1,124 @@
+/**
+ * The store interface: what the service needs from durable storage.
+ *
+ * Rules that must hold across service instances (unique names and primary URIs, references that
+ * resolve, no delete of a referenced object, one workflow per custom schedule) are held by the
+ * database itself; a breach surfaces as a ConstraintViolation.
+ */
+import type { KindName } from "../../sdk/model/kind";
+
+export interface PoolRow {
+  fqdn: string;
+  createdAt: string;
+}
+
+export interface ObjectRow {
+  seq: number;
+  id: string;
+  pool: string;
+  kind: KindName;
+  name: string;
+  body: Record<string, unknown>;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewObject {
+  id: string;
+  pool: string;
+  kind: KindName;
+  name: string;
+  /** Lower-cased workflow primary URI, unique across pools; null for other kinds. */
+  uriKey: string | null;
+  body: Record<string, unknown>;
+  now: string;
+}
+
+export interface ReferenceRow {
+  toId: string;
+  toKind: KindName;
+  /** The target is a custom schedule, which only one object may reference. */
+  exclusive: boolean;
+}
+
+export interface Referrer {
+  id: string;
+  kind: KindName;
+  name: string;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  status: number;
+  response: string;
+  createdAt: string;
+}
+
+export interface SettingsRow {
+  pool: string;
+  body: Record<string, unknown>;
+  version: number;
+  updatedAt: string;
+}
+
+export type Constraint = "name" | "uri" | "reference" | "in_use" | "exclusive" | "idempotency" | "pool";
+
+/** A write refused by the database's own constraints. */
+export class ConstraintViolation extends Error {
+  constructor(
+    readonly constraint: Constraint,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ConstraintViolation";
+  }
+}
+
+/** One transaction: every call sees and makes changes atomically with the others. */
+export interface StoreTx {
+  getPool(fqdn: string): Promise<PoolRow | undefined>;
+  listPools(): Promise<PoolRow[]>;
+  /** Creates the pool and its default settings; leaves an existing pool as it is. */
+  ensurePool(fqdn: string, now: string, defaultSettings: Record<string, unknown>): Promise<PoolRow>;
+
+  getObject(pool: string, kind: KindName, id: string): Promise<ObjectRow | undefined>;
+  /** Objects of a kind in seq order after `afterSeq`; with `nameKey`, only the one of that lower-cased name. */
+  listObjects(pool: string, kind: KindName, options: { afterSeq: number; limit: number; nameKey?: string }): Promise<ObjectRow[]>;
+  /** Another object of the kind with this lower-cased name. */
+  findByName(pool: string, kind: KindName, nameKey: string): Promise<ObjectRow | undefined>;
+  /** The workflow, in any pool, whose primary URI has this lower-cased form. */
+  findByUri(uriKey: string): Promise<ObjectRow | undefined>;
+  insertObject(o: NewObject): Promise<ObjectRow>;
+  /** Replaces the body if the object is still at `expectedVersion`; undefined otherwise. */
+  updateObject(
+    id: string,
+    expectedVersion: number,
+    change: { name: string; uriKey: string | null; body: Record<string, unknown>; now: string },
+  ): Promise<ObjectRow | undefined>;
+  deleteObject(id: string): Promise<boolean>;
+
+  /** Replaces the references an object makes. */
+  setReferences(fromId: string, pool: string, refs: readonly ReferenceRow[]): Promise<void>;
+  /** Objects that reference this one. */
+  referrers(toId: string): Promise<Referrer[]>;
+  /** Marks every reference to this object exclusive or not. */
+  setExclusive(toId: string, exclusive: boolean): Promise<void>;
+
+  getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  putIdempotency(r: IdempotencyRecord): Promise<void>;
+  /** Drops records created before `before`. */
+  expireIdempotency(before: string): Promise<void>;
+
+  getSettings(pool: string): Promise<SettingsRow | undefined>;
+  putSettings(pool: string, body: Record<string, unknown>, expectedVersion: number, now: string): Promise<SettingsRow | undefined>;
+}
+
+export interface Store {
+  /** Runs `fn` in one transaction, committed when it resolves and rolled back when it throws. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * The `rgs` command. `rgs serve` runs the Response Group service.
+ */
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { buildApp, jsonLog, type RateLimit } from "../backend/app";
+import { parseTokens, type TokenEntry } from "../backend/auth";
+import { SqliteStore } from "../backend/store/sqlite";
+import type { Store } from "../backend/store/store";
+
+const USAGE = `usage: rgs serve [--host 127.0.0.1] [--port 8080] [--data ./.rgs] [--pool <fqdn> ...] [--database postgres://...]
+
+  --host      address to listen on (default 127.0.0.1)
+  --port      port to listen on (default 8080; 0 picks a free one)
+  --data      directory for the SQLite file and the generated admin token (default ./.rgs)
+  --pool      provision this pool at start; repeat for several
+  --database  postgres://... to use PostgreSQL instead of the SQLite file under --data
+
+environment:
+  RGS_TOKENS      "<token>:admin,<token>:operator,<token>:reader"; without it an admin token
+                  is generated once and kept in <data>/admin-token
+  RGS_RATE_LIMIT  requests per second per token, e.g. "200" or "200/400" (rate/burst)`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== "serve") throw new UsageError(`unknown command '${command}'`);
+  return serve(rest);
+}
+
+async function serve(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        host: { type: "string", default: "127.0.0.1" },
+        port: { type: "string", default: "8080" },
+        data: { type: "string", default: "./.rgs" },
+        pool: { type: "string", multiple: true, default: [] },
+        database: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got '${values.port}')`);
+  const data = resolve(values.data);
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+
+  const tokens = loadTokens(data);
+  const store = openStore(values.database, data);
+  const app = buildApp({ store, tokens, rateLimit: rateLimitFromEnv() });
+  for (const pool of values.pool) await app.service.putPool(pool);
+
+  const address = await app.fastify.listen({ host: values.host, port });
+  jsonLog({ level: "info", msg: "listening", address, data, pools: values.pool });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    jsonLog({ level: "info", msg: "stopping", signal });
+    await app.drain();
+    await store.close();
+    jsonLog({ level: "info", msg: "stopped" });
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  return new Promise<number>(() => undefined);
+}
+
+function loadTokens(data: string): TokenEntry[] {
+  const spec = process.env.RGS_TOKENS;
+  if (spec !== undefined && spec.trim() !== "") return parseTokens(spec);
+  const file = resolve(data, "admin-token");
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
+    jsonLog({ level: "info", msg: "generated an admin token", file });
+  } else {
+    jsonLog({ level: "info", msg: "using the admin token", file });
+  }
+  chmodSync(file, 0o600);
+  return parseTokens(`${readFileSync(file, "utf8").trim()}:admin`);
+}
+
+function openStore(database: string | undefined, data: string): Store {
+  if (database === undefined) return new SqliteStore({ file: resolve(data, "rgs.db") });
+  if (/^postgres(ql)?:\/\//.test(database)) {
+    throw new UsageError("--database postgres://... : this build has no PostgreSQL store yet; leave --database out to use SQLite");
+  }
+  throw new UsageError(`--database must be a postgres:// URL (got '${database.replace(/\/\/[^@]*@/, "//***@")}')`);
+}
+
+function rateLimitFromEnv(): RateLimit | undefined {
+  const v = process.env.RGS_RATE_LIMIT;
+  if (v === undefined || v === "") return undefined;
+  const m = /^(\d+)(?:\/(\d+))?$/.exec(v.trim());
+  if (!m || Number(m[1]) < 1) throw new UsageError(`RGS_RATE_LIMIT must be "<rate>" or "<rate>/<burst>" in requests per second (got '${v}')`);
+  const perSecond = Number(m[1]);
+  return { perSecond, burst: m[2] ? Number(m[2]) : perSecond * 2 };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`rgs: ${e.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`rgs: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
