@@ -9,7 +9,7 @@ import { KINDS, parseBody } from "../sdk/model/index";
 import { objectIdentity, PoolFqdn, SERVER_FIELDS, serviceIdentity } from "../sdk/model/common";
 import type { KindName, Reference } from "../sdk/model/kind";
 import { SettingsSchema } from "../sdk/model/settings";
-import { toFieldIssues } from "../sdk/model/index";
+import { preview, toFieldIssues } from "../sdk/model/index";
 import { ConstraintViolation, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
 
 /** Idempotency keys are kept this long. */
@@ -210,7 +210,9 @@ export class ResponseGroupService {
   private validate(kind: KindName, raw: unknown, mode: "create" | "update"): Record<string, unknown> {
     checkDepth(raw);
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw validation(`the body must be a JSON object describing a ${KINDS[kind].label}`, []);
+      throw validation(`the body must be a JSON object describing ${aLabel(kind)}`, [
+        { path: "", message: `must be a JSON object (got ${raw === undefined ? "no body" : preview(raw)})` },
+      ]);
     }
     const result = parseBody(KINDS[kind], stripServerFields(raw, SERVER_FIELDS), mode);
     if (!result.ok) {
@@ -360,6 +362,12 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
+/** The kind's label with its article: "an agent group", "a queue". */
+function aLabel(kind: KindName): string {
+  const label = KINDS[kind].label;
+  return `${/^(?:[aeiou]|hours)/.test(label) ? "an" : "a"} ${label}`;
+}
+
 function validation(message: string, details: FieldProblem[]): RgsError {
   return new RgsError("validation_failed", message, { details });
 }
@@ -376,7 +384,7 @@ function etagMismatch(kind: KindName, current: ObjectRow): RgsError {
 }
 
 function nameConflict(kind: KindName, name: string, pool: string, otherId: string): RgsError {
-  return new RgsError("name_conflict", `pool ${pool} already has a ${KINDS[kind].label} named '${name}' (id ${otherId}); names are unique per pool and kind, ignoring case`, {
+  return new RgsError("name_conflict", `pool ${pool} already has ${aLabel(kind)} named '${name}' (id ${otherId}); names are unique per pool and kind, ignoring case`, {
     details: [{ path: "name", message: `'${name}' is taken by ${otherId}` }],
   });
 }
@@ -405,7 +413,7 @@ async function writeGuard<T>(kind: KindName, name: string, write: () => Promise<
     if (!(e instanceof ConstraintViolation)) throw e;
     switch (e.constraint) {
       case "name":
-        throw new RgsError("name_conflict", `a ${KINDS[kind].label} named '${name}' already exists in this pool`);
+        throw new RgsError("name_conflict", `${aLabel(kind)} named '${name}' already exists in this pool`);
       case "uri":
         throw new RgsError("uri_conflict", `the primaryUri of workflow '${name}' already belongs to another workflow`);
       case "reference":

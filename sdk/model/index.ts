@@ -49,7 +49,11 @@ function withValue(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   // zod's own wording for a wrong type, said the way the rest of the messages are.
   const wrongType = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
-  if (input === undefined) return wrongType || issue.code === "invalid_type" ? "is required" : issue.message;
+  if (input === undefined) {
+    if (wrongType || issue.code === "invalid_type") return "is required";
+    // A missing enum: say so, then list what is allowed.
+    return issue.code === "invalid_value" ? `is required; ${issue.message}` : issue.message;
+  }
   const message = wrongType ? `must be ${article(wrongType[1])}` : issue.message;
   return `${message} (got ${preview(input)})`;
 }
@@ -61,6 +65,8 @@ function article(type: string): string {
 
 /** A short JSON rendering of a value for error messages. */
 export function preview(value: unknown): string {
+  // A long string is most likely refused for its length, so the length is given.
+  if (typeof value === "string" && value.length > 60) return `${JSON.stringify(value.slice(0, 40))}... (${value.length} characters)`;
   let s: string;
   try {
     s = JSON.stringify(value) ?? String(value);
