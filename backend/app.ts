@@ -10,7 +10,7 @@ import type { KindName } from "../sdk/model/kind";
 import { allows, roleOf, type Role, type TokenEntry } from "./auth";
 import { buildOpenApi } from "./openapi";
 import { ResponseGroupService } from "./service";
-import type { Store } from "./store/store";
+import { type Store, StoreUnavailable } from "./store/store";
 
 export interface RateLimit {
   /** Requests per second each token may make, sustained. */
@@ -33,8 +33,11 @@ export interface AppOptions {
 export interface RgsApp {
   fastify: FastifyInstance;
   service: ResponseGroupService;
-  /** Refuses new requests with 503, lets those in flight finish, then stops listening. */
-  drain(): Promise<void>;
+  /**
+   * Refuses new requests with 503, lets those in flight finish, then stops listening. Connections
+   * still open after `timeoutMs` (a client that never finishes its request) are cut.
+   */
+  drain(timeoutMs?: number): Promise<void>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -91,6 +94,13 @@ export function buildApp(options: AppOptions): RgsApp {
     }
   });
 
+  // A kept-alive connection would hold close() open until its idle timeout; while draining, every
+  // answer (those in flight included) closes its connection.
+  app.addHook("onSend", async (_req, reply, payload) => {
+    if (draining) reply.header("connection", "close");
+    return payload;
+  });
+
   app.addHook("onResponse", async (req, reply) => {
     log({
       level: reply.statusCode >= 500 ? "error" : "info",
@@ -109,6 +119,9 @@ export function buildApp(options: AppOptions): RgsApp {
 
   app.setErrorHandler(async (error, req, reply) => {
     const e = toRgsError(error);
+    if (error instanceof StoreUnavailable) {
+      log({ level: "warn", msg: "store unavailable", requestId: req.id, method: req.method, path: req.url.split("?")[0], error: error.message });
+    }
     if (e.code === "internal") {
       log({ level: "error", msg: "unexpected error", requestId: req.id, method: req.method, path: req.url.split("?")[0], error: String((error as Error)?.stack ?? error) });
     }
@@ -125,10 +138,9 @@ export function buildApp(options: AppOptions): RgsApp {
     }
   };
 
-  app.get("/healthz", async (_req, reply) => {
+  app.get("/healthz", async () => {
     if (await options.store.ping()) return { status: "ok" };
-    reply.header("retry-after", "5");
-    return reply.status(503).send({ status: "unavailable" });
+    throw new RgsError("unavailable", "the store does not answer; the service cannot read or write configuration", { retryAfterSeconds: 5 });
   });
 
   const openapi = buildOpenApi();
@@ -208,15 +220,23 @@ export function buildApp(options: AppOptions): RgsApp {
   return {
     fastify: app,
     service,
-    async drain() {
+    async drain(timeoutMs = 10_000) {
       draining = true;
-      await app.close();
+      const deadline = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
     },
   };
 }
 
 function toRgsError(error: unknown): RgsError {
   if (RgsError.isRgsError(error)) return error;
+  if (error instanceof StoreUnavailable) {
+    return new RgsError("unavailable", "the store is unavailable; nothing was written, retry later", { retryAfterSeconds: 5 });
+  }
   const e = error as { statusCode?: number; code?: string; message?: string };
   const status = e.statusCode ?? 500;
   if (status === 413) return new RgsError("payload_too_large", "the request body is larger than the service accepts");

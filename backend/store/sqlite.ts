@@ -14,6 +14,7 @@ import {
   type SettingsRow,
   type Store,
   type StoreTx,
+  StoreUnavailable,
 } from "./store";
 
 /** Schema changes in order; a database records the highest it has applied in user_version. */
@@ -113,6 +114,17 @@ function translate(e: unknown): never {
   throw e;
 }
 
+// Errors that say the database cannot work now rather than that the request was wrong.
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN)/;
+
+function unavailable(e: unknown): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === "string" && UNAVAILABLE.test(code)) {
+    return new StoreUnavailable(`the SQLite database is unavailable (${code})`, { cause: e });
+  }
+  return e;
+}
+
 export interface SqliteStoreOptions {
   /** Path of the database file; ":memory:" for a throwaway store. */
   file: string;
@@ -142,14 +154,19 @@ export class SqliteStore implements Store {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      this.db.exec("BEGIN IMMEDIATE");
+      if (!this.db.open) throw new StoreUnavailable("the SQLite database is closed");
+      try {
+        this.db.exec("BEGIN IMMEDIATE");
+      } catch (e) {
+        throw unavailable(e);
+      }
       try {
         const result = await fn(this.tx);
         this.db.exec("COMMIT");
         return result;
       } catch (e) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
-        throw e;
+        throw unavailable(e);
       }
     };
     const next = this.queue.then(run, run);

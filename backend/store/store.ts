@@ -76,6 +76,14 @@ export class ConstraintViolation extends Error {
   }
 }
 
+/** The database cannot be reached or written just now (closed, locked past the busy timeout, out of space). */
+export class StoreUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StoreUnavailable";
+  }
+}
+
 /** One transaction: every call sees and makes changes atomically with the others. */
 export interface StoreTx {
   getPool(fqdn: string): Promise<PoolRow | undefined>;
