@@ -1,0 +1,11 @@
+/**
+ * pulumi-rgs: Response Group configuration as Pulumi resources.
+ *
+ * `import * as rgs from "pulumi-rgs"` gives AgentGroup, Queue, HoursOfBusiness, HolidaySet and Workflow.
+ */
+export * from "./agent-group";
+export * from "./queue";
+export * from "./hours-of-business";
+export * from "./holiday-set";
+export * from "./workflow";
+export type { ArgsOf, CommonArgs, Inputs, OutputsOf } from "./dynamic";

@@ -1,0 +1,24 @@
+/**
+ * Workflow: the number callers dial and what happens to their call (New-/Set-/Remove-CsRgsWorkflow).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { propsFor, shimFor, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+
+export type WorkflowArgs = ArgsOf<"workflows">;
+
+const provider = shimFor("workflows");
+
+export interface Workflow extends OutputsOf<"workflows"> {}
+
+/**
+ * A workflow: a hunt group (defaultAction TransferToQueue) or an IVR (TransferToQuestion).
+ *
+ * @example
+ * const helpDesk = new rgs.Workflow("help-desk", { name: "Help Desk", primaryUri: "sip:helpdesk@contoso.com",
+ *   active: true, defaultAction: { action: "TransferToQueue", queueId: support.id } });
+ */
+export class Workflow extends pulumi.dynamic.Resource {
+  constructor(name: string, args: WorkflowArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, propsFor("workflows", args), opts, TYPE_MODULE, "Workflow");
+  }
+}
