@@ -102,10 +102,12 @@ export class ResponseGroupService {
   }
 
   async createObject(pool: string, kind: KindName, raw: unknown, idempotencyKey?: string): Promise<CreateResult> {
-    const body = this.validate(kind, raw, "create");
+    checkDepth(raw);
     const requestHash = idempotencyKey === undefined ? "" : hashRequest(`POST ${pool} ${kind}`, raw);
     return this.store.transaction(async (tx) => {
       await requirePool(tx, pool);
+      // The key is looked at before the body, so a replay answers as the first request did even
+      // if the same body would be refused today, and another body under the key is always 422.
       if (idempotencyKey !== undefined) {
         await tx.expireIdempotency(new Date(this.clock().getTime() - IDEMPOTENCY_TTL_MS).toISOString());
         const seen = await tx.getIdempotency(idempotencyKey);
@@ -119,6 +121,7 @@ export class ResponseGroupService {
           return { status: seen.status, body: JSON.parse(seen.response) as ObjectView, replayed: true };
         }
       }
+      const body = this.validate(kind, raw, "create");
       const name = String(body.name);
       await this.checkUnique(tx, pool, kind, body, undefined);
       const refs = await this.resolveReferences(tx, pool, kind, body, undefined);

@@ -187,6 +187,8 @@ export class HttpBackend implements Backend {
       payload = JSON.stringify(options.body);
     }
     let res: Response;
+    let text: string;
+    // The timeout covers the whole answer: a body that stalls after its headers is a timeout too.
     try {
       res = await fetch(`${this.endpoint}${options.path}`, {
         method: options.method,
@@ -194,6 +196,7 @@ export class HttpBackend implements Backend {
         body: payload,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      text = await res.text();
     } catch (e) {
       const name = (e as { name?: string }).name;
       if (name === "TimeoutError" || name === "AbortError") {
@@ -206,7 +209,6 @@ export class HttpBackend implements Backend {
         { cause: e },
       );
     }
-    const text = await res.text();
     let body: unknown = undefined;
     if (text.length > 0) {
       try {
