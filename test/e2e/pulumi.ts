@@ -3,7 +3,7 @@
  * backend, against programs copied from examples/ into temporary directories.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
@@ -44,6 +44,7 @@ export function copyProject(source: "quickstart" | `examples/${string}`): Projec
     cpSync(join(ROOT, source), dir, { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "rgs-e2e-program", private: true }));
   return { dir, stateDir, passphrase: "e2e-passphrase", cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 
