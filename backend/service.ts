@@ -44,12 +44,23 @@ export function etagOf(version: number): string {
   return `v${version}`;
 }
 
-/** The version an If-Match names, `*` for any, or undefined when it names none we could have issued. */
-export function parseIfMatch(header: string): number | "*" | undefined {
-  const first = header.split(",")[0].trim();
-  if (first === "*") return "*";
-  const m = /^(?:W\/)?"?v(\d{1,15})"?$/.exec(first);
-  return m ? Number(m[1]) : undefined;
+/**
+ * What an If-Match header accepts: `*` for any version, else the versions it lists (tags we could
+ * not have issued are left out, so they match nothing).
+ */
+export function parseIfMatch(header: string): readonly number[] | "*" {
+  const tags = header.split(",").map((t) => t.trim());
+  if (tags.includes("*")) return "*";
+  const versions: number[] = [];
+  for (const tag of tags) {
+    const m = /^(?:W\/)?"?v(\d{1,15})"?$/.exec(tag);
+    if (m) versions.push(Number(m[1]));
+  }
+  return versions;
+}
+
+function ifMatches(accepted: readonly number[] | "*", version: number): boolean {
+  return accepted === "*" || accepted.includes(version);
 }
 
 export class ResponseGroupService {
@@ -150,7 +161,7 @@ export class ResponseGroupService {
       await requirePool(tx, pool);
       const current = await tx.getObject(pool, kind, id.toLowerCase());
       if (!current) throw notFound(kind, id, pool);
-      if (expected !== "*" && expected !== current.version) {
+      if (!ifMatches(expected, current.version)) {
         throw etagMismatch(kind, current);
       }
       const name = String(body.name);
@@ -173,7 +184,7 @@ export class ResponseGroupService {
       await requirePool(tx, pool);
       const current = await tx.getObject(pool, kind, id.toLowerCase());
       if (!current) throw notFound(kind, id, pool);
-      if (expected !== "*" && expected !== current.version) throw etagMismatch(kind, current);
+      if (!ifMatches(expected, current.version)) throw etagMismatch(kind, current);
       const users = await tx.referrers(current.id);
       if (users.length > 0) throw inUse(kind, current.name, users);
       try {
@@ -200,7 +211,7 @@ export class ResponseGroupService {
     return this.store.transaction(async (tx) => {
       await requirePool(tx, pool);
       const current = await requireSettings(tx, pool);
-      if (expected !== "*" && expected !== current.version) {
+      if (!ifMatches(expected, current.version)) {
         throw new RgsError("etag_mismatch", `the settings of ${pool} changed since ${ifMatch}; they are now at ${etagOf(current.version)}`);
       }
       const row = await tx.putSettings(pool, parsed.data, current.version, this.now());

@@ -10,6 +10,7 @@ import { buildApp, jsonLog, type RateLimit } from "../backend/app";
 import { parseTokens, type TokenEntry } from "../backend/auth";
 import { SqliteStore } from "../backend/store/sqlite";
 import type { Store } from "../backend/store/store";
+import { RgsError } from "../sdk/errors";
 
 const USAGE = `usage: rgs serve [--host 127.0.0.1] [--port 8080] [--data ./.rgs] [--pool <fqdn> ...] [--database postgres://...]
 
@@ -62,7 +63,16 @@ async function serve(args: string[]): Promise<number> {
   const tokens = loadTokens(data);
   const store = openStore(values.database, data);
   const app = buildApp({ store, tokens, rateLimit: rateLimitFromEnv() });
-  for (const pool of values.pool) await app.service.putPool(pool);
+  for (const pool of values.pool) {
+    try {
+      await app.service.putPool(pool);
+    } catch (e) {
+      if (RgsError.isRgsError(e) && e.code === "validation_failed") {
+        throw new UsageError(`--pool ${e.fieldProblems[0]?.message ?? `'${pool}' is not a pool FQDN`}`);
+      }
+      throw e;
+    }
+  }
 
   const address = await app.fastify.listen({ host: values.host, port });
   jsonLog({ level: "info", msg: "listening", address, data, pools: values.pool });

@@ -14,7 +14,7 @@
  *                       tokens.admin is read from it.
  *     options.rateLimit RGS_RATE_LIMIT ("<rate>" or "<rate>/<burst>").
  *     options.env       more environment variables for the child.
- *   RunningService: { url, pools, tokens: {admin, operator, reader}, dataDir, pid, output,
+ *   RunningService: { url, pools, tokens: {admin, operator, reader}, dataDir, pid, output, exit,
  *                     stop(): SIGTERM and wait for exit, kill(): SIGKILL and wait for exit }
  *
  *   startInProcessService(options?: InProcessOptions): Promise<InProcessService>
@@ -60,6 +60,8 @@ export interface RunningService {
   pid: number;
   /** Everything the process wrote so far. */
   output: { stdout: string; stderr: string };
+  /** Settles when the process has exited. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then waits for the process to exit (SIGKILL after 10 s). */
   stop(): Promise<void>;
   /** SIGKILL, then waits for the process to exit: a crash, as far as the service can tell. */
@@ -124,7 +126,9 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const args = [CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDir, ...pools.flatMap((p) => ["--pool", p])];
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   const output = { stdout: "", stderr: "" };
-  const exited = new Promise<void>((res) => child.once("exit", () => res()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.once("exit", (code, signal) => res({ code, signal })),
+  );
   const onParentExit = () => child.kill("SIGKILL");
   process.once("exit", onParentExit);
 
@@ -155,7 +159,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     });
   }).catch(async (e) => {
     process.removeListener("exit", onParentExit);
-    await exited;
+    await exit;
     if (ownsDir) removeDir(dataDir);
     throw e;
   });
@@ -167,7 +171,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);
       const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
+      await exit;
       clearTimeout(force);
     }
     process.removeListener("exit", onParentExit);
@@ -175,7 +179,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   };
   const stop = () => finish("SIGTERM");
   running.add(stop);
-  return { url, pools, tokens, dataDir, pid: child.pid!, output, stop, kill: () => finish("SIGKILL") };
+  return { url, pools, tokens, dataDir, pid: child.pid!, output, exit, stop, kill: () => finish("SIGKILL") };
 }
 
 export async function startInProcessService(options: InProcessOptions = {}): Promise<InProcessService> {

@@ -1,0 +1,78 @@
+/**
+ * Bearer tokens: parsing RGS_TOKENS without echoing a token, and the role lookup that compares
+ * against every configured token in constant time.
+ */
+import { timingSafeEqual } from "node:crypto";
+import { describe, expect, it, vi } from "vitest";
+import { allows, parseTokens, roleOf } from "../../backend/auth";
+
+// Counts the constant-time comparisons auth.ts makes, still comparing for real.
+vi.mock("node:crypto", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:crypto")>();
+  return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
+});
+
+const SPEC = "tok-admin-0123456789:admin,tok-oper-0123456789:operator,tok-read-0123456789:reader";
+
+describe("parseTokens", () => {
+  it.each([
+    ["a role that does not exist", "tok-secret-aaaa:superuser", /entry 1 must be <token>:<role> with role one of reader, operator, admin/],
+    ["a token without a role", "tok-secret-aaaa", /entry 1 must be <token>:<role>/],
+    ["a short token", "tok-read-0123456789:reader,short:admin", /entry 2: a token must be at least 8 characters/],
+    ["nothing", " , ", /lists no token/],
+  ])("refuses %s without repeating the token", (_what, spec, message) => {
+    let error: Error | undefined;
+    try {
+      parseTokens(spec);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toMatch(/secret|short/);
+  });
+
+  it("keeps digests, not the tokens", () => {
+    const entries = parseTokens(SPEC);
+    expect(entries.map((e) => e.role)).toEqual(["admin", "operator", "reader"]);
+    expect(JSON.stringify(entries)).not.toMatch(/tok-/);
+  });
+});
+
+describe("roleOf", () => {
+  const entries = parseTokens(SPEC);
+
+  it.each([
+    ["tok-admin-0123456789", "admin"],
+    ["tok-oper-0123456789", "operator"],
+    ["tok-read-0123456789", "reader"],
+    ["tok-read-012345678", undefined],
+    ["tok-read-01234567890", undefined],
+    ["TOK-READ-0123456789", undefined],
+    ["", undefined],
+    ["x".repeat(10_000), undefined],
+  ])("%s → %s", (token, role) => {
+    expect(roleOf(entries, token)).toBe(role);
+  });
+
+  it("compares with every entry in constant time, whether or not one matches", () => {
+    const spy = vi.mocked(timingSafeEqual);
+    for (const token of ["tok-admin-0123456789", "tok-read-0123456789", "nobody", "y".repeat(500)]) {
+      spy.mockClear();
+      roleOf(entries, token);
+      expect(spy).toHaveBeenCalledTimes(entries.length);
+    }
+  });
+});
+
+describe("allows", () => {
+  it.each([
+    ["admin", "admin", true],
+    ["admin", "reader", true],
+    ["operator", "operator", true],
+    ["operator", "admin", false],
+    ["reader", "reader", true],
+    ["reader", "operator", false],
+  ] as const)("%s for what needs %s: %s", (role, needed, ok) => {
+    expect(allows(role, needed)).toBe(ok);
+  });
+});
