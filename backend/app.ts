@@ -78,7 +78,7 @@ export function buildApp(options: AppOptions): RgsApp {
       reply.header("retry-after", "5");
       throw new RgsError("unavailable", "the service is shutting down; retry against another instance or after it restarts");
     }
-    if (req.url === "/healthz") return;
+    if (req.url.split("?")[0] === "/healthz") return;
     const header = req.headers.authorization;
     const m = typeof header === "string" ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
     if (!m) throw new RgsError("unauthorized", "send Authorization: Bearer <token>");

@@ -10,7 +10,7 @@ import { objectIdentity, PoolFqdn, SERVER_FIELDS, serviceIdentity } from "../sdk
 import type { KindName, Reference } from "../sdk/model/kind";
 import { SettingsSchema } from "../sdk/model/settings";
 import { preview, toFieldIssues } from "../sdk/model/index";
-import { ConstraintViolation, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
+import { ConstraintViolation, nameKey, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
 
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -104,7 +104,7 @@ export class ResponseGroupService {
       const rows = await tx.listObjects(pool, kind, {
         afterSeq,
         limit: options.limit + 1,
-        nameKey: options.name?.toLowerCase(),
+        nameKey: options.name === undefined ? undefined : nameKey(options.name),
       });
       const page = rows.slice(0, options.limit);
       const more = rows.length > options.limit;
@@ -237,7 +237,7 @@ export class ResponseGroupService {
 
   private async checkUnique(tx: StoreTx, pool: string, kind: KindName, body: Record<string, unknown>, selfId: string | undefined) {
     const name = String(body.name);
-    const same = await tx.findByName(pool, kind, name.toLowerCase());
+    const same = await tx.findByName(pool, kind, nameKey(name));
     if (same && same.id !== selfId) throw nameConflict(kind, name, pool, same.id);
     const uriKey = uriKeyOf(kind, body);
     if (uriKey !== null) {

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import type { KindName } from "../../sdk/model/kind";
 import {
   ConstraintViolation,
+  nameKey,
   type IdempotencyRecord,
   type NewObject,
   type ObjectRow,
@@ -291,7 +292,7 @@ export class SqliteStore implements Store {
               pool: o.pool,
               kind: o.kind,
               name: o.name,
-              nameKey: o.name.toLowerCase(),
+              nameKey: nameKey(o.name),
               uriKey: o.uriKey,
               body: JSON.stringify(o.body),
               now: o.now,
@@ -304,7 +305,7 @@ export class SqliteStore implements Store {
             id,
             expected,
             name: c.name,
-            nameKey: c.name.toLowerCase(),
+            nameKey: nameKey(c.name),
             uriKey: c.uriKey,
             body: JSON.stringify(c.body),
             now: c.now,

@@ -7,6 +7,14 @@
  */
 import type { KindName } from "../../sdk/model/kind";
 
+/**
+ * The form names are compared in: without regard to case or to how Unicode spells a character
+ * ("Café" typed precomposed or with a combining accent is one name).
+ */
+export function nameKey(name: string): string {
+  return name.normalize("NFC").toLowerCase();
+}
+
 export interface PoolRow {
   fqdn: string;
   createdAt: string;
@@ -92,9 +100,9 @@ export interface StoreTx {
   ensurePool(fqdn: string, now: string, defaultSettings: Record<string, unknown>): Promise<PoolRow>;
 
   getObject(pool: string, kind: KindName, id: string): Promise<ObjectRow | undefined>;
-  /** Objects of a kind in seq order after `afterSeq`; with `nameKey`, only the one of that lower-cased name. */
+  /** Objects of a kind in seq order after `afterSeq`; with `nameKey`, only the one with that name key. */
   listObjects(pool: string, kind: KindName, options: { afterSeq: number; limit: number; nameKey?: string }): Promise<ObjectRow[]>;
-  /** Another object of the kind with this lower-cased name. */
+  /** The object of the kind whose name has this key (see nameKey). */
   findByName(pool: string, kind: KindName, nameKey: string): Promise<ObjectRow | undefined>;
   /** The workflow, in any pool, whose primary URI has this lower-cased form. */
   findByUri(uriKey: string): Promise<ObjectRow | undefined>;

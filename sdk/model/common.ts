@@ -37,8 +37,11 @@ export function label(max: number) {
 }
 
 /** The name of a top-level object, unique per pool and kind (case-insensitive). */
-export const Name = label(MAX_NAME_LENGTH).describe(
-  `Unique within its pool and kind, compared without regard to case; 1 to ${MAX_NAME_LENGTH} characters.`,
+export const Name = label(MAX_NAME_LENGTH)
+  // "Sales" and "Sales " would look like one name to an administrator but count as two.
+  .refine((s) => s.trim().length === 0 || s === s.trim(), { error: "must not start or end with spaces" })
+  .describe(
+  `Unique within its pool and kind, compared without regard to case; 1 to ${MAX_NAME_LENGTH} characters, no spaces around it.`,
 );
 
 export const Description = text(MAX_DESCRIPTION_LENGTH)

@@ -104,6 +104,11 @@ for (const kind of ["agent-groups", "queues", "hours-of-business", "holiday-sets
 }
 invalid(1, "agent-groups", "an empty name", { name: "" }, [["name", /must not be empty \(got ""\)/]]);
 invalid(1, "queues", "a blank name", { name: "   " }, [["name", /must not be empty \(got "   "\)/]]);
+invalid(1, "queues", "a name with a trailing space", { name: "Sales " }, [["name", /must not start or end with spaces \(got "Sales "\)/]]);
+invalid(1, "workflows", "a name with a leading tab", { name: "\tSales" }, [
+  ["name", /one line without control characters \(got "\\tSales"\)/],
+  ["name", /must not start or end with spaces/],
+]);
 invalid(1, "agent-groups", "a name of 257 characters", { name: "n".repeat(257) }, [["name", /at most 256 characters \(got "n+"\.\.\. \(257 characters\)\)/]]);
 invalid(1, "holiday-sets", "a name on two lines", { name: "Public\nholidays" }, [["name", /one line without control characters \(got "Public\\nholidays"\)/]]);
 invalid(1, "workflows", "a name that is not a string", { name: 42 }, [["name", /must be a string \(got 42\)/]]);

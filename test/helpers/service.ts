@@ -19,7 +19,7 @@
  *
  *   startInProcessService(options?: InProcessOptions): Promise<InProcessService>
  *     buildApp() + SqliteStore from source, for tests that need the app's options (log capture,
- *     rate limit, body limit) or its handles (drain(), the store).
+ *     rate limit, body limit, clock) or its handles (drain(), the store). Same url/tokens/stop().
  *
  *   stopAllServices(): stops every service this module started and has not stopped yet.
  */
@@ -74,6 +74,8 @@ export interface InProcessOptions {
   tokens?: Tokens;
   rateLimit?: RateLimit;
   bodyLimit?: number;
+  /** The service's clock (idempotency keys expire by it). */
+  clock?: () => Date;
 }
 
 export interface InProcessService {
@@ -195,6 +197,7 @@ export async function startInProcessService(options: InProcessOptions = {}): Pro
     log: (entry) => logs.push(entry),
     rateLimit: options.rateLimit,
     bodyLimit: options.bodyLimit,
+    clock: options.clock,
   });
   for (const pool of pools) await app.service.putPool(pool);
   await app.fastify.listen({ host: "127.0.0.1", port: 0 });

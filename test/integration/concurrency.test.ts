@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, type Reply } from "../helpers/http";
-import { makeTempDir, randomTokens, removeDir, startService, type RunningService } from "../helpers/service";
+import { makeTempDir, randomTokens, removeDir, startInProcessService, startService, type RunningService } from "../helpers/service";
 
 const P1 = "/v1/pools/pool01.contoso.com";
 const P2 = "/v1/pools/pool02.contoso.com";
@@ -166,5 +166,30 @@ describe("two service processes on one SQLite file", () => {
     expect(new Set(keyed.map((r) => r.body.id)).size).toBe(1);
     const listed = await call(a.url, "GET", `${P1}/queues?name=keyed%20across`, { token: tokens.reader });
     expect(listed.body.items).toHaveLength(1);
+  });
+});
+
+describe("idempotency keys", () => {
+  it("live 24 hours, by the service's clock", async () => {
+    let now = new Date("2026-03-01T09:00:00.000Z");
+    const svc = await startInProcessService({ clock: () => now });
+    try {
+      const key = randomUUID();
+      const post = (name: string) => call(svc.url, "POST", `${P1}/queues`, { token: svc.tokens.operator, body: { name }, headers: { "idempotency-key": key } });
+      const first = await post("Day one");
+      expect(first.status).toBe(201);
+
+      now = new Date("2026-03-02T08:59:00.000Z");
+      expectError(await post("Day two"), 422, "idempotency_key_reused");
+      expect((await post("Day one")).body.id).toBe(first.body.id);
+
+      now = new Date("2026-03-02T09:00:01.000Z");
+      const later = await post("Day two");
+      expect(later.status, later.text).toBe(201);
+      expect(later.body.id).not.toBe(first.body.id);
+      expect(later.headers.get("idempotent-replayed")).toBeNull();
+    } finally {
+      await svc.stop();
+    }
   });
 });

@@ -45,6 +45,7 @@ describe("400 validation_failed", () => {
     ["an empty JSON body", { rawBody: "", contentType: "application/json" }, /body is empty/],
     ["JSON that is not an object", { body: ["Sales"] }, /must be a JSON object describing an agent group/],
     ["JSON null", { rawBody: "null", contentType: "application/json" }, /must be a JSON object/],
+    ["a __proto__ key", { rawBody: '{"name":"Proto","__proto__":{"admin":true}}', contentType: "application/json" }, /not valid JSON/],
   ])("refuses %s", async (_what, options, message) => {
     const r = await call(svc.url, "POST", `${P1}/agent-groups`, { token: svc.tokens.operator, ...options });
     const e = expectError(r, 400, "validation_failed");
@@ -87,9 +88,9 @@ describe("401 unauthorized", () => {
     expect(e.message).not.toMatch(/tok-nobody/);
   });
 
-  it("lets /healthz through without a token", async () => {
-    const r = await call(svc.url, "GET", "/healthz");
-    expect(r.status).toBe(200);
+  it.each(["/healthz", "/healthz?probe=liveness"])("lets %s through without a token", async (path) => {
+    const r = await call(svc.url, "GET", path);
+    expect(r.status, r.text).toBe(200);
     expect(r.body).toEqual({ status: "ok" });
   });
 });

@@ -57,6 +57,15 @@ describe("names are unique per pool and kind, ignoring case", () => {
     }
   });
 
+  it("treats a name and its other Unicode spelling as one name", async () => {
+    const composed = "Caf\u00e9 agents";
+    const decomposed = "Cafe\u0301 AGENTS";
+    const first = await create(`${P1}/agent-groups`, { name: composed });
+    expectError(await op("POST", `${P1}/agent-groups`, { name: decomposed }), 409, "name_conflict");
+    const found = await op("GET", `${P1}/agent-groups?name=${encodeURIComponent(decomposed)}`);
+    expect(found.body.items.map((o: Obj) => o.id)).toEqual([first.id]);
+  });
+
   it("finds an object by name whatever the case", async () => {
     const ag = await create(`${P1}/agent-groups`, { name: "Night Shift" });
     const found = await op("GET", `${P1}/agent-groups?name=NIGHT%20shift`);
