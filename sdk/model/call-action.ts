@@ -106,7 +106,11 @@ export const Question: z.ZodType<Question, QuestionInput> = z
     name: label(128).optional().describe("A label for the question; at most 128 characters, need not be unique."),
     prompt: Prompt.describe("The question itself."),
     get answers(): z.ZodDefault<z.ZodArray<z.ZodType<Answer, AnswerOf<QuestionInput>>>> {
-      return z.array(Answer).max(12, { error: "at most 12 answers (one per keypad key)" }).default(() => []);
+      return z
+        .array(Answer)
+        .max(12, { error: "at most 12 answers (one per keypad key)" })
+        .default(() => [])
+        .describe("The answers, in the order the prompt offers them; each key at most once.");
     },
     invalidAnswerPrompt: Prompt.optional().describe("Played after a wrong answer; the question then repeats."),
     noAnswerPrompt: Prompt.optional().describe("Played when the caller gives no answer."),
@@ -132,7 +136,7 @@ export const Question: z.ZodType<Question, QuestionInput> = z
 
 function actionFields() {
   return {
-    prompt: Prompt.optional().describe("Played before the action runs."),
+    prompt: Prompt.optional().describe("Played before the action runs; in a workflow's defaultAction, the welcome message."),
     queueId: ObjectId.optional().describe("The queue, for TransferToQueue."),
     get question(): z.ZodOptional<z.ZodType<Question, QuestionInput>> {
       return Question.optional().describe("The question, for TransferToQuestion.");
@@ -189,7 +193,9 @@ function callAction<const A extends readonly [ActionName, ...ActionName[]]>(
 ): z.ZodType<CallActionOf<Question> & { action: A[number] }, CallActionOf<QuestionInput> & { action: A[number] }> {
   return z
     .strictObject({
-      action: z.enum(allowed, { error: `must be one of ${allowed.join(", ")} ${where}` }),
+      action: z
+        .enum(allowed, { error: `must be one of ${allowed.join(", ")} ${where}` })
+        .describe("What happens to the call; which actions are allowed depends on where the action stands."),
       ...actionFields(),
     })
     .superRefine(checkTarget);
