@@ -3,7 +3,7 @@
  * envelope and request logs. `buildApp` composes it without listening.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { RgsError, type ErrorEnvelope, type ServiceErrorCode } from "../sdk/errors";
 import { isKindName, KINDS } from "../sdk/model/index";
 import type { KindName } from "../sdk/model/kind";
@@ -41,6 +41,7 @@ export interface RgsApp {
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const MAX_PARAM_LENGTH = 512;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
@@ -68,6 +69,24 @@ export function buildApp(options: AppOptions): RgsApp {
     onConstructorPoisoning: "error",
     return503OnClosing: false,
     forceCloseConnections: false,
+    // A pool FQDN may be 253 characters; the router's default limit of 100 would refuse it.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors the router raises before any route runs still answer in the one envelope.
+    frameworkErrors: (error, req, reply) => {
+      const e =
+        error.code === "FST_ERR_BAD_URL"
+          ? new RgsError("validation_failed", "the URL path is not valid percent-encoding", {
+              details: [{ path: "", message: "the URL path is not valid percent-encoding" }],
+            })
+          : error.code === "FST_ERR_MAX_PARAM_LENGTH"
+            ? new RgsError("not_found", `no route ${req.method} with a path segment longer than ${MAX_PARAM_LENGTH} characters`)
+            : new RgsError("internal", "the service failed to route the request");
+      const envelope: ErrorEnvelope = {
+        error: { code: e.code as ServiceErrorCode, message: e.message, requestId: req.id, ...(e.details ? { details: e.details } : {}) },
+      };
+      log({ level: "info", msg: "request", requestId: req.id, method: req.method, status: e.status, error: error.code });
+      void (reply as FastifyReply).status(e.status).type("application/json").send(envelope);
+    },
   });
 
   // Fastify also parses text/plain by default; the contract takes JSON only (anything else is 415).

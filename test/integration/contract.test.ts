@@ -141,6 +141,17 @@ describe("settings and pools", () => {
     expect((await op("GET", "/v1/pools/POOL08.contoso.com/queues")).status).toBe(200);
   });
 
+  it("takes a pool FQDN of any valid length", async () => {
+    const fqdn = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(57)}.com`;
+    expect(fqdn).toHaveLength(253);
+    const made = await call(svc.url, "PUT", `/v1/pools/${fqdn}`, { token: svc.tokens.admin });
+    expect(made.status, made.text).toBe(201);
+    const q = await op("POST", `/v1/pools/${fqdn}/queues`, { name: "Long pool queue" });
+    expect(q.status, q.text).toBe(201);
+    expect(q.body.identity).toBe(`service:ApplicationServer:${fqdn}/${q.body.id}`);
+    expect((await op("GET", `/v1/pools/${fqdn}/queues/${q.body.id}`)).status).toBe(200);
+  });
+
   it("serves its OpenAPI document with every kind and the error envelope", async () => {
     const r = await call(svc.url, "GET", "/v1/openapi.json", { token: svc.tokens.reader });
     expect(r.status).toBe(200);

@@ -258,10 +258,10 @@ describe("an update whose answer was lost", () => {
         body: req.body === "" ? undefined : req.body,
       });
       const text = await res.text();
-      if (req.method === "PUT" && puts++ === 0) await new Promise((r) => setTimeout(r, 600));
+      if (req.method === "PUT" && puts++ === 0) await new Promise((r) => setTimeout(r, 1500));
       return { status: res.status, headers: { "content-type": "application/json" }, body: text };
     });
-    const client = new HttpBackend({ endpoint: proxy.url, token: svc.tokens.operator, timeoutMs: 300, ...fast });
+    const client = new HttpBackend({ endpoint: proxy.url, token: svc.tokens.operator, timeoutMs: 1000, ...fast });
     const q = await client.create(POOL, "queues", { name: "Lost answer" });
     const updated = await client.update(POOL, "queues", q.id, { name: "Lost answer", timeoutThreshold: 90 }, q.etag);
     expect(updated).toMatchObject({ id: q.id, timeoutThreshold: 90, etag: "v2" });
