@@ -194,14 +194,18 @@ export class SqliteStore implements Store {
   }
 
   private migrate(): void {
-    const current = this.db.pragma("user_version", { simple: true }) as number;
-    for (const m of SQLITE_MIGRATIONS) {
-      if (m.version <= current) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.pragma(`user_version = ${m.version}`);
-      })();
-    }
+    // The version is read under the write lock: two services started at once on a new file would
+    // otherwise both see version 0 and the second would fail creating tables that now exist.
+    this.db
+      .transaction(() => {
+        const current = this.db.pragma("user_version", { simple: true }) as number;
+        for (const m of SQLITE_MIGRATIONS) {
+          if (m.version <= current) continue;
+          this.db.exec(m.sql);
+          this.db.pragma(`user_version = ${m.version}`);
+        }
+      })
+      .immediate();
   }
 
   private makeTx(): StoreTx {

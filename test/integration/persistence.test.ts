@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SqliteStore } from "../../backend/store/sqlite";
+import Database from "better-sqlite3";
+import { SQLITE_MIGRATIONS, SqliteStore } from "../../backend/store/sqlite";
 import { call, expectError } from "../helpers/http";
 import { makeTempDir, removeDir, startService, stopAllServices } from "../helpers/service";
 
@@ -113,5 +114,26 @@ describe("rgs serve keeps its data across restarts", () => {
     const listed = await call(again.url, "GET", `${P}/agent-groups?limit=1000`, { token: svc.tokens.reader });
     expect(listed.body.items.map((o: { id: string }) => o.id)).toEqual(ids);
     await again.stop();
+  });
+
+  it("starts on a new file while another service is still creating its tables", async () => {
+    const dataDir = tempDir();
+    // A peer's first migration, in flight: tables made, not yet committed.
+    const peer = new Database(join(dataDir, "rgs.db"));
+    peer.pragma("journal_mode = WAL");
+    peer.exec("BEGIN IMMEDIATE");
+    for (const m of SQLITE_MIGRATIONS) {
+      peer.exec(m.sql);
+      peer.pragma(`user_version = ${m.version}`);
+    }
+    const starting = startService({ dataDir });
+    await new Promise((r) => setTimeout(r, 1000));
+    peer.exec("COMMIT");
+    peer.close();
+
+    const svc = await starting;
+    const r = await call(svc.url, "POST", `${P}/queues`, { token: svc.tokens.operator, body: { name: "After the peer" } });
+    expect(r.status, r.text).toBe(201);
+    await svc.stop();
   });
 });
