@@ -92,6 +92,8 @@ describe("503 unavailable", () => {
       expect(done.headers.get("connection")).toBe("close");
       await drained;
     } finally {
+      release();
+      await app.fastify.close();
       await sqlite.close();
       removeDir(dir);
     }
