@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp, jsonLog, type RateLimit } from "../backend/app";
 import { parseTokens, type TokenEntry } from "../backend/auth";
+import { maskUrl, PostgresStore } from "../backend/store/postgres";
 import { SqliteStore } from "../backend/store/sqlite";
 import type { Store } from "../backend/store/store";
 import { RgsError } from "../sdk/errors";
@@ -61,7 +62,7 @@ async function serve(args: string[]): Promise<number> {
   mkdirSync(data, { recursive: true, mode: 0o700 });
 
   const tokens = loadTokens(data);
-  const store = openStore(values.database, data);
+  const store = await openStore(values.database, data);
   const app = buildApp({ store, tokens, rateLimit: rateLimitFromEnv() });
   for (const pool of values.pool) {
     try {
@@ -75,7 +76,14 @@ async function serve(args: string[]): Promise<number> {
   }
 
   const address = await app.fastify.listen({ host: values.host, port });
-  jsonLog({ level: "info", msg: "listening", address, data, pools: values.pool });
+  jsonLog({
+    level: "info",
+    msg: "listening",
+    address,
+    data,
+    ...(values.database === undefined ? {} : { database: maskUrl(values.database) }),
+    pools: values.pool,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -106,10 +114,14 @@ function loadTokens(data: string): TokenEntry[] {
   return parseTokens(`${readFileSync(file, "utf8").trim()}:admin`);
 }
 
-function openStore(database: string | undefined, data: string): Store {
+async function openStore(database: string | undefined, data: string): Promise<Store> {
   if (database === undefined) return new SqliteStore({ file: resolve(data, "rgs.db") });
   if (/^postgres(ql)?:\/\//.test(database)) {
-    throw new UsageError("--database postgres://... : this build has no PostgreSQL store yet; leave --database out to use SQLite");
+    return PostgresStore.open({
+      url: database,
+      onRetry: ({ attempt, code }) => jsonLog({ level: "info", msg: "transaction retried", attempt, code }),
+      onIdleError: (e) => jsonLog({ level: "warn", msg: "PostgreSQL connection lost while idle", error: e.message }),
+    });
   }
   throw new UsageError(`--database must be a postgres:// URL (got '${database.replace(/\/\/[^@]*@/, "//***@")}')`);
 }

@@ -327,11 +327,14 @@ export class SqliteStore implements Store {
             throw e;
           }
         }),
+      // A savepoint, so a refused reference leaves the old ones in place and the transaction usable.
       setReferences: async (fromId, pool, refs: readonly ReferenceRow[]) =>
-        guard(() => {
-          q.deleteRefs.run(fromId);
-          for (const r of refs) q.insertRef.run(fromId, pool, r.toId, r.toKind, r.exclusive ? 1 : 0);
-        }),
+        guard(
+          db.transaction(() => {
+            q.deleteRefs.run(fromId);
+            for (const r of refs) q.insertRef.run(fromId, pool, r.toId, r.toKind, r.exclusive ? 1 : 0);
+          }),
+        ),
       referrers: async (toId) => q.referrers.all(toId) as Referrer[],
       setExclusive: async (toId, exclusive) =>
         guard(() => {

@@ -132,7 +132,11 @@ export interface StoreTx {
 }
 
 export interface Store {
-  /** Runs `fn` in one transaction, committed when it resolves and rolled back when it throws. */
+  /**
+   * Runs `fn` in one transaction, committed when it resolves and rolled back when it throws. A
+   * store may run `fn` again after a conflict with a concurrent transaction, so `fn` touches
+   * nothing outside `tx`.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
