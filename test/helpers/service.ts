@@ -14,6 +14,8 @@
  *                       tokens.admin is read from it.
  *     options.rateLimit RGS_RATE_LIMIT ("<rate>" or "<rate>/<burst>").
  *     options.env       more environment variables for the child.
+ *     options.database  a postgres:// URL, passed as --database (the store; dataDir then only
+ *                       holds a generated admin token).
  *   RunningService: { url, pools, tokens: {admin, operator, reader}, dataDir, pid, output, exit,
  *                     stop(): SIGTERM and wait for exit, kill(): SIGKILL and wait for exit }
  *
@@ -48,6 +50,8 @@ export interface ServiceOptions {
   tokens?: Tokens | "generated";
   rateLimit?: string;
   env?: Record<string, string>;
+  /** A postgres:// URL for --database; without it the service uses SQLite under dataDir. */
+  database?: string;
   /** How long to wait for "listening", in milliseconds. */
   startTimeoutMs?: number;
 }
@@ -126,6 +130,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   if (options.rateLimit !== undefined) env.RGS_RATE_LIMIT = options.rateLimit;
 
   const args = [CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDir, ...pools.flatMap((p) => ["--pool", p])];
+  if (options.database !== undefined) args.push("--database", options.database);
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   const output = { stdout: "", stderr: "" };
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
