@@ -272,14 +272,18 @@ describe("429 rate_limited", () => {
   });
 
   it("refuses a token over its rate with Retry-After, and not other tokens", async () => {
-    // A burst of 3 and 1 more a second: of 20 at once, most must be refused however slow the machine.
+    // A burst of 3, then 1 more a second: however slow the machine, no more pass than that allows.
+    const started = performance.now();
     const replies = await Promise.all(
       Array.from({ length: 20 }, () => call(limited.url, "GET", "/v1/pools", { token: limited.tokens.operator })),
     );
+    const seconds = (performance.now() - started) / 1000;
+    const passed = replies.filter((r) => r.status === 200).length;
     const refused = replies.filter((r) => r.status === 429);
-    expect(replies.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
-    expect(refused.length).toBeGreaterThanOrEqual(10);
-    expect(refused.length + replies.filter((r) => r.status === 200).length).toBe(20);
+    expect(passed + refused.length).toBe(20);
+    expect(passed).toBeGreaterThanOrEqual(3);
+    expect(passed).toBeLessThanOrEqual(3 + Math.ceil(seconds));
+    expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) {
       const e = expectError(r, 429, "rate_limited");
       expect(e.message).toMatch(/too many requests for this token; retry in \d+ s/);

@@ -265,7 +265,9 @@ describe("an update whose answer was lost", () => {
     const q = await client.create(POOL, "queues", { name: "Lost answer" });
     const updated = await client.update(POOL, "queues", q.id, { name: "Lost answer", timeoutThreshold: 90 }, q.etag);
     expect(updated).toMatchObject({ id: q.id, timeoutThreshold: 90, etag: "v2" });
-    expect(proxy.requests.map((r) => r.method)).toEqual(["POST", "PUT", "PUT", "GET"]);
+    // The PUT was sent again after its answer was lost, met 412, and the client read the object.
+    const after = proxy.requests.map((r) => r.method).slice(proxy.requests.findIndex((r) => r.method === "PUT"));
+    expect(after).toEqual(["PUT", "PUT", "GET"]);
 
     // Someone else's change in between is not mistaken for ours.
     const other = new HttpBackend({ endpoint: svc.url, token: svc.tokens.operator, ...fast });
