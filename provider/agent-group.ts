@@ -19,6 +19,6 @@ export interface AgentGroup extends OutputsOf<"agent-groups"> {}
  */
 export class AgentGroup extends pulumi.dynamic.Resource {
   constructor(name: string, args: AgentGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("agent-groups", args), opts, TYPE_MODULE, "AgentGroup");
+    super(provider, name, propsFor("agent-groups", name, args), opts, TYPE_MODULE, "AgentGroup");
   }
 }

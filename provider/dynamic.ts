@@ -81,12 +81,16 @@ export function shimFor(kind: KindName): pulumi.dynamic.ResourceProvider {
   return shim;
 }
 
-/** Props for the Resource constructor: every output seeded as undefined so Pulumi exposes it. */
-export function propsFor(kind: KindName, args: object): pulumi.Inputs {
+/**
+ * Props for the Resource constructor: every output seeded as undefined so Pulumi exposes it, and
+ * the resource's place in the stack, from which create derives its Idempotency-Key: a create whose
+ * answer was lost in one `pulumi up` is found again by the next instead of left behind.
+ */
+export function propsFor(kind: KindName, name: string, args: object): pulumi.Inputs {
   const seed: pulumi.Inputs = {};
   const shape = (KINDS[kind].schema as unknown as { shape: Record<string, unknown> }).shape;
   for (const k of [...Object.keys(shape), "identity", "etag", "pool"]) seed[k] = undefined;
-  return { ...seed, ...args };
+  return { ...seed, ...args, __key: `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}` };
 }
 
 /** The module of every type token: pulumi-nodejs:dynamic/rgs:<Type>. */

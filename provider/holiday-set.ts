@@ -19,6 +19,6 @@ export interface HolidaySet extends OutputsOf<"holiday-sets"> {}
  */
 export class HolidaySet extends pulumi.dynamic.Resource {
   constructor(name: string, args: HolidaySetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("holiday-sets", args), opts, TYPE_MODULE, "HolidaySet");
+    super(provider, name, propsFor("holiday-sets", name, args), opts, TYPE_MODULE, "HolidaySet");
   }
 }

@@ -5,9 +5,10 @@
  * by package name at call time, so state never carries this code, the schemas or a credential.
  * Every version of this module must read state written by earlier ones.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { describeError, RgsError } from "../sdk/errors";
-import { HttpBackend, stableJson } from "../sdk/http-client";
+import { HttpBackend, stableJson, wasReplayed } from "../sdk/http-client";
 import { KINDS, toFieldIssues } from "../sdk/model/index";
 import type { KindName } from "../sdk/model/kind";
 import type { RgsObject } from "../sdk/backend";
@@ -20,7 +21,7 @@ export interface Connection {
 }
 
 /** Inputs that belong to the provider rather than to the Response Group object. */
-const PROVIDER_INPUTS = ["pool", "adopt", "__provider"] as const;
+const PROVIDER_INPUTS = ["pool", "adopt", "__key", "__provider"] as const;
 
 /** Outputs besides the object's own fields. */
 export const EXTRA_OUTPUTS = ["identity", "etag", "pool"] as const;
@@ -90,6 +91,7 @@ export async function check(kind: KindName, conn: Connection | undefined, olds: 
   }
   const out: Props = { ...inputs, pool: typeof pool === "string" ? pool.toLowerCase() : pool };
   if (news.adopt !== undefined) out.adopt = news.adopt;
+  if (typeof news.__key === "string") out.__key = news.__key;
   return { inputs: out, failures };
 }
 
@@ -117,7 +119,12 @@ export async function create(kind: KindName, conn: Connection | undefined, input
   const body = objectFields(inputs);
   const label = `${KINDS[kind].label} '${String(body.name)}'`;
   try {
-    const obj = await backend.create(pool, kind, body as never);
+    let obj = await backend.create(pool, kind, body as never, { idempotencyKey: idempotencyKey(inputs, pool, body) });
+    // A replayed answer belongs to an earlier create of this resource whose answer was lost, or
+    // to an object since deleted: take the object as it is now, or create it anew.
+    if (wasReplayed(obj)) {
+      obj = (await backend.tryGet(pool, kind, obj.id)) ?? (await backend.create(pool, kind, body as never));
+    }
     return { id: obj.id, outs: outputsOf(obj, pool) };
   } catch (e) {
     if (!(RgsError.isRgsError(e) && e.code === "name_conflict" && inputs.adopt === true)) throw fail(e, `cannot create ${label}`);
@@ -192,6 +199,12 @@ export function outputsOf(obj: RgsObject | Props, pool: string): Props {
   }
   outs.pool = pool;
   return outs;
+}
+
+/** The same resource declaring the same body gets the same key, so a retried create finds its object. */
+function idempotencyKey(inputs: Props, pool: string, body: Props): string | undefined {
+  if (typeof inputs.__key !== "string") return undefined;
+  return createHash("sha256").update(inputs.__key).update("\n").update(pool).update("\n").update(stableJson(body)).digest("hex");
 }
 
 function shapeOf(kind: KindName): Record<string, unknown> {

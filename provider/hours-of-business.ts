@@ -19,6 +19,6 @@ export interface HoursOfBusiness extends OutputsOf<"hours-of-business"> {}
  */
 export class HoursOfBusiness extends pulumi.dynamic.Resource {
   constructor(name: string, args: HoursOfBusinessArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("hours-of-business", args), opts, TYPE_MODULE, "HoursOfBusiness");
+    super(provider, name, propsFor("hours-of-business", name, args), opts, TYPE_MODULE, "HoursOfBusiness");
   }
 }

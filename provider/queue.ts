@@ -19,6 +19,6 @@ export interface Queue extends OutputsOf<"queues"> {}
  */
 export class Queue extends pulumi.dynamic.Resource {
   constructor(name: string, args: QueueArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("queues", args), opts, TYPE_MODULE, "Queue");
+    super(provider, name, propsFor("queues", name, args), opts, TYPE_MODULE, "Queue");
   }
 }

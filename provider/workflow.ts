@@ -19,6 +19,6 @@ export interface Workflow extends OutputsOf<"workflows"> {}
  */
 export class Workflow extends pulumi.dynamic.Resource {
   constructor(name: string, args: WorkflowArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("workflows", args), opts, TYPE_MODULE, "Workflow");
+    super(provider, name, propsFor("workflows", name, args), opts, TYPE_MODULE, "Workflow");
   }
 }

@@ -42,6 +42,16 @@ interface RequestOptions {
 
 const RETRY_STATUS = new Set([429, 503]);
 
+const REPLAYED = Symbol.for("pulumi-rgs.replayed");
+
+/**
+ * True when a create was answered with the stored answer of an earlier create with the same
+ * Idempotency-Key and body; that object may have changed or gone since.
+ */
+export function wasReplayed(obj: object): boolean {
+  return (obj as Record<symbol, unknown>)[REPLAYED] === true;
+}
+
 export class HttpBackend implements Backend {
   private readonly endpoint: string;
   private readonly token: string;
@@ -100,7 +110,9 @@ export class HttpBackend implements Backend {
       body,
       headers: { "idempotency-key": key },
     });
-    return r.body as RgsObject<K>;
+    const obj = r.body as RgsObject<K>;
+    if (r.headers.get("idempotent-replayed") === "true") Object.defineProperty(obj, REPLAYED, { value: true });
+    return obj;
   }
 
   async update<K extends KindName>(pool: string, kind: K, id: string, body: KindArgs[K], etag: string): Promise<RgsObject<K>> {

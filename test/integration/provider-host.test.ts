@@ -94,6 +94,20 @@ describe("provider methods against the service", () => {
     expect(e.reasons?.[0]).toMatch(/primaryUri sip:taken@contoso.com already belongs/);
   });
 
+  it("finds the object of an earlier create of the same resource whose answer was lost, and creates anew once it is gone", async () => {
+    const inputs = { name: "Replayed", pool: POOL, agentAlertTime: 30, __key: "rgs-test/dev/agent-groups/replayed" };
+    const first = await create("agent-groups", conn, inputs);
+    const again = await create("agent-groups", conn, inputs);
+    expect(again.id).toBe(first.id);
+    expect((await api.list(POOL, "agent-groups", { name: "Replayed" })).items).toHaveLength(1);
+
+    await api.delete(POOL, "agent-groups", first.id);
+    const fresh = await create("agent-groups", conn, inputs);
+    expect(fresh.id).not.toBe(first.id);
+    expect((await api.tryGet(POOL, "agent-groups", fresh.id))?.agentAlertTime).toBe(30);
+    expect(fresh.outs).not.toHaveProperty("__key");
+  });
+
   it("names the setting to fix when no endpoint or token is configured", async () => {
     const e1 = await failure(create("agent-groups", { pool: POOL }, { name: "x", pool: POOL }));
     expect(e1.message).toMatch(/rgs:endpoint.*RGS_ENDPOINT/);
