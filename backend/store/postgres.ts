@@ -142,7 +142,8 @@ function isConflict(e: unknown): boolean {
  */
 function isUnavailable(e: unknown): boolean {
   if (e instanceof DatabaseError) return /^(08|53|57|58)/.test(e.code ?? "");
-  return e instanceof Error && !(e instanceof ConstraintViolation);
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  return (typeof code === "string" && /^E[A-Z]+$/.test(code)) || /connection|terminated|not queryable|timeout/i.test(String(message ?? ""));
 }
 
 /** An error's message, with the messages inside an AggregateError (a refused connection to every address of a host). */
