@@ -3,6 +3,7 @@
  * envelope and request logs. `buildApp` composes it without listening.
  */
 import { randomUUID } from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { RgsError, type ErrorEnvelope, type ServiceErrorCode } from "../sdk/errors";
 import { isKindName, KINDS } from "../sdk/model/index";
@@ -93,6 +94,31 @@ export function buildApp(options: AppOptions): RgsApp {
   app.removeContentTypeParser("text/plain");
 
   app.addHook("onRequest", async (req, reply) => {
+    },
+    // Requests Node's HTTP parser refuses (a broken request line, headers over its limit, ambiguous
+    // framing) never reach Fastify's routing; they too answer in the one envelope.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as NodeJS.ErrnoException).code ?? "unknown";
+      if (code === "ECONNRESET" || socket.destroyed) return;
+      const e =
+        code === "HPE_HEADER_OVERFLOW"
+          ? new RgsError("payload_too_large", "the request line and headers are larger than the service accepts")
+          : new RgsError("validation_failed", `the request is not valid HTTP/1.1 (${code})`, {
+              details: [{ path: "", message: code === "ERR_HTTP_REQUEST_TIMEOUT" ? "the request did not arrive in full in time" : "the request is not valid HTTP/1.1" }],
+            });
+      const requestId = randomUUID();
+      const envelope: ErrorEnvelope = {
+        error: { code: e.code as ServiceErrorCode, message: e.message, requestId, ...(e.details ? { details: e.details } : {}) },
+      };
+      // The code only: the error's rawPacket holds the request's bytes, bearer token included.
+      log({ level: "info", msg: "request", requestId, status: e.status, error: code });
+      const body = JSON.stringify(envelope);
+      if (socket.writable) {
+        socket.write(
+          `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy();
     if (draining) {
       reply.header("retry-after", "5");
       throw new RgsError("unavailable", "the service is shutting down; retry against another instance or after it restarts");

@@ -1,0 +1,184 @@
+/**
+ * Shared by the reliability tests: a seeded random source, the results file, plain-socket
+ * requests that can fail without throwing, and read-only checks of a SQLite file the service left.
+ *
+ *   rng(seed) → () => number in [0, 1)            seedFrom(name) → the seed for a test file
+ *   recordResults(section, data)                    merges into test/results/reliability.json
+ *   send(base, method, path, options) → Outcome     a reply, or the network error that took its place
+ *   inspectDatabase(file) → DatabaseReport          integrity_check, foreign keys, refs and idempotency rows
+ *   writeSignature(db) → string                     changes whenever anything is written
+ */
+import { mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import type { Reply } from "../helpers/http";
+
+export const RESULTS_FILE = resolve(__dirname, "../results/reliability.json");
+
+/** mulberry32: small, fast and good enough to pick kill moments and bodies reproducibly. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** RGS_RELIABILITY_SEED replays a run; otherwise a fresh seed, printed so a failure can be replayed. */
+export function seedFrom(name: string): number {
+  const fixed = process.env.RGS_RELIABILITY_SEED;
+  const seed = fixed !== undefined && fixed !== "" ? Number(fixed) : Math.floor(Math.random() * 2 ** 31);
+  console.log(`[reliability/${name}] seed ${seed} (RGS_RELIABILITY_SEED=${seed} replays it)`);
+  return seed;
+}
+
+/**
+ * Merges one section into the results file. Test files run in parallel workers, so the
+ * read-modify-write is done under a lock directory (mkdir is atomic).
+ */
+export async function recordResults(section: string, data: Record<string, unknown>): Promise<void> {
+  mkdirSync(resolve(RESULTS_FILE, ".."), { recursive: true });
+  const lock = `${RESULTS_FILE}.lock`;
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      // A lock older than this run (a worker killed while holding it) is taken over after ~5 s.
+      if (i > 100) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    let all: Record<string, unknown> = {};
+    try {
+      all = JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as Record<string, unknown>;
+    } catch {
+      all = {};
+    }
+    all[section] = { ...data, recordedAt: new Date().toISOString() };
+    const tmp = `${RESULTS_FILE}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`);
+    renameSync(tmp, RESULTS_FILE);
+  } finally {
+    try {
+      rmdirSync(lock);
+    } catch {
+      // already gone
+    }
+  }
+  console.log(`[reliability/${section}] ${JSON.stringify(data)}`);
+}
+
+export type Outcome = { ok: true; reply: Reply } | { ok: false; error: string };
+
+/** Like call(), but a refused or cut connection is an outcome, not an exception. */
+export async function send(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Outcome> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  let payload: string | undefined;
+  if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(options.body);
+  }
+  try {
+    const res = await fetch(`${base}${path}`, { method, headers, body: payload });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { ok: true, reply: { status: res.status, headers: res.headers, body, text } };
+  } catch (e) {
+    return { ok: false, error: networkCode(e) };
+  }
+}
+
+/** ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET, ...: the lowest error code fetch reports. */
+export function networkCode(e: unknown): string {
+  let cur: unknown = e;
+  let code = "unknown";
+  for (let i = 0; i < 5 && cur; i++) {
+    const c = (cur as { code?: unknown }).code;
+    if (typeof c === "string") code = c;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return code;
+}
+
+export interface DatabaseReport {
+  integrity: string;
+  foreignKeyViolations: number;
+  /** Queues whose refs rows differ from the agentGroupIds of their body. */
+  refsMismatches: string[];
+  /** Idempotency records whose object is missing or differs from the recorded answer's id. */
+  orphanIdempotency: string[];
+  objects: number;
+}
+
+/**
+ * Opens the file read-only, as it was left (by a crash, say), and checks it: SQLite's own
+ * integrity check, the foreign keys, and that every multi-row write is whole (a queue's refs rows
+ * match its body; an idempotency record's object exists).
+ */
+export function inspectDatabase(dataDir: string): DatabaseReport {
+  const db = new Database(join(dataDir, "rgs.db"), { readonly: true, fileMustExist: true });
+  try {
+    const integrity = (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check).join("; ");
+    const foreignKeyViolations = (db.pragma("foreign_key_check") as unknown[]).length;
+    const refsMismatches: string[] = [];
+    const queues = db.prepare("SELECT id, body FROM objects WHERE kind = 'queues'").all() as { id: string; body: string }[];
+    const refs = db.prepare("SELECT to_id AS toId FROM refs WHERE from_id = ? AND to_kind = 'agent-groups' ORDER BY to_id");
+    for (const q of queues) {
+      const want = [...new Set((JSON.parse(q.body) as { agentGroupIds: string[] }).agentGroupIds)].sort();
+      const have = (refs.all(q.id) as { toId: string }[]).map((r) => r.toId);
+      if (JSON.stringify(want) !== JSON.stringify(have)) refsMismatches.push(q.id);
+    }
+    const orphanIdempotency: string[] = [];
+    const exists = db.prepare("SELECT 1 FROM objects WHERE id = ?");
+    for (const r of db.prepare("SELECT key, response FROM idempotency").all() as { key: string; response: string }[]) {
+      const id = (JSON.parse(r.response) as { id: string }).id;
+      if (!exists.get(id)) orphanIdempotency.push(r.key);
+    }
+    const objects = (db.prepare("SELECT count(*) AS n FROM objects").get() as { n: number }).n;
+    return { integrity, foreignKeyViolations, refsMismatches, orphanIdempotency, objects };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A fingerprint of everything the service can write: it changes with any insert, update or
+ * delete of a pool, object, reference, idempotency record or settings row.
+ */
+export function writeSignature(db: Database.Database): string {
+  const row = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM pools) AS pools,
+              (SELECT count(*) FROM objects) AS objects,
+              (SELECT coalesce(sum(version), 0) FROM objects) AS versions,
+              (SELECT coalesce(max(seq), 0) FROM objects) AS seq,
+              (SELECT count(*) FROM refs) AS refs,
+              (SELECT count(*) FROM idempotency) AS keys,
+              (SELECT coalesce(sum(version), 0) FROM settings) AS settings`,
+    )
+    .get();
+  return JSON.stringify(row);
+}
+
+/** The fields of an object that its body set, without the server's. */
+export function userFields(view: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, identity: _identity, etag: _etag, ownerPool: _pool, createdAt: _c, updatedAt: _u, ...rest } = view;
+  return rest;
+}
