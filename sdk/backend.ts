@@ -11,7 +11,7 @@ import type { HolidaySetBody } from "./model/holiday-set";
 import type { HoursOfBusinessBody } from "./model/hours-of-business";
 import type { KindName } from "./model/kind";
 import type { QueueBody } from "./model/queue";
-import type { SettingsBody } from "./model/settings";
+import type { SettingsArgs, SettingsBody } from "./model/settings";
 import type { WorkflowBody } from "./model/workflow";
 import type { z } from "zod";
 import type { AgentGroupSchema } from "./model/agent-group";
@@ -74,7 +74,8 @@ export interface Backend {
   /** Deletes an object; false when it was already gone. */
   delete(pool: string, kind: KindName, id: string, options?: { etag?: string }): Promise<boolean>;
   getSettings(pool: string): Promise<Settings>;
-  updateSettings(pool: string, body: Partial<SettingsBody>, etag?: string): Promise<Settings>;
+  /** Replaces the settings whole: a setting left out takes its default. */
+  updateSettings(pool: string, body: SettingsArgs, etag?: string): Promise<Settings>;
   listPools(): Promise<Pool[]>;
   putPool(fqdn: string): Promise<Pool>;
 }

@@ -10,7 +10,7 @@ import { isServiceErrorCode, RgsError, type ErrorEnvelope } from "./errors";
 import type { KindName } from "./model/kind";
 import { KINDS } from "./model/index";
 import { SERVER_FIELDS } from "./model/common";
-import type { SettingsBody } from "./model/settings";
+import type { SettingsArgs } from "./model/settings";
 
 export interface HttpBackendOptions {
   /** Base URL of the service, e.g. http://127.0.0.1:8080 */
@@ -145,7 +145,7 @@ export class HttpBackend implements Backend {
     return (await this.request({ method: "GET", path: `/v1/pools/${enc(pool)}/settings` })).body as Settings;
   }
 
-  async updateSettings(pool: string, body: Partial<SettingsBody>, etag?: string): Promise<Settings> {
+  async updateSettings(pool: string, body: SettingsArgs, etag?: string): Promise<Settings> {
     const headers: Record<string, string> = etag ? { "if-match": quoteEtag(etag) } : {};
     return (await this.request({ method: "PUT", path: `/v1/pools/${enc(pool)}/settings`, body, headers })).body as Settings;
   }
