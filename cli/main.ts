@@ -39,6 +39,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(args: string[]): Promise<number> {
+  // The request log goes to stdout. If its reader goes away (EPIPE), the log is lost but the
+  // service must keep serving: an unhandled stream error would end the process.
+  process.stdout.on("error", () => undefined);
   let values;
   try {
     ({ values } = parseArgs({
