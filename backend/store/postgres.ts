@@ -239,9 +239,16 @@ export class PostgresStore implements Store {
       const state: TxState = {};
       let outcome: { ok: true; value: T } | { ok: false; error: unknown };
       const client = await this.connect();
+      // The pool listens for errors only on idle connections; one that dies while lent out (a
+      // server restart between two statements) would otherwise throw in no one's hands and end the process.
+      const onError = () => {
+        state.broken = true;
+      };
+      client.on("error", onError);
       try {
         outcome = await this.attempt(client, state, fn);
       } finally {
+        client.removeListener("error", onError);
         client.release(state.broken ? true : undefined);
       }
       if (outcome.ok) return outcome.value;

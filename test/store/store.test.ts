@@ -525,6 +525,8 @@ describe("PostgresStore only", () => {
       .transaction(async (t) => {
         await t.getPool(P1);
         await db!.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = 'rgs'");
+        // The server's goodbye reaches the connection while no statement is running on it.
+        await new Promise((res) => setTimeout(res, 300));
         return t.listPools();
       })
       .catch((err: unknown) => err);
