@@ -317,6 +317,9 @@ export class PostgresStore implements Store {
 
   private async migrate(): Promise<void> {
     const client = await this.pool.connect();
+    // A connection lost here fails the next query, which says why; the event itself needs a listener.
+    const ignore = () => undefined;
+    client.on("error", ignore);
     try {
       await client.query("BEGIN");
       // Held until COMMIT: instances that start together apply the migrations one after another.
@@ -340,6 +343,7 @@ export class PostgresStore implements Store {
       await client.query("ROLLBACK").catch(() => undefined);
       throw e;
     } finally {
+      client.removeListener("error", ignore);
       client.release();
     }
   }
