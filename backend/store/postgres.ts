@@ -235,6 +235,18 @@ export class PostgresStore implements Store {
    * why `fn` must touch nothing outside `tx`. After MAX_ATTEMPTS the caller gets StoreUnavailable (503).
    */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.run("BEGIN ISOLATION LEVEL SERIALIZABLE", fn);
+  }
+
+  /**
+   * For `fn` that only reads: one snapshot of committed data (REPEATABLE READ READ ONLY), which
+   * takes no part in serialization conflicts, so reads neither wait, fail, nor make writers fail.
+   */
+  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
+  }
+
+  private async run<T>(begin: string, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const state: TxState = {};
       let outcome: { ok: true; value: T } | { ok: false; error: unknown };
@@ -246,7 +258,7 @@ export class PostgresStore implements Store {
       };
       client.on("error", onError);
       try {
-        outcome = await this.attempt(client, state, fn);
+        outcome = await this.attempt(client, state, begin, fn);
       } finally {
         client.removeListener("error", onError);
         client.release(state.broken ? true : undefined);
@@ -294,11 +306,12 @@ export class PostgresStore implements Store {
   private async attempt<T>(
     client: PoolClient,
     state: TxState,
+    begin: string,
     fn: (tx: StoreTx) => Promise<T>,
   ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
     const run = statementRunner(client, state);
     try {
-      await run("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      await run(begin);
       const value = await fn(makeTx(run));
       if (state.conflict) throw state.conflict;
       await run("COMMIT");

@@ -498,6 +498,29 @@ describe("PostgresStore only", () => {
     expect(s.retries - before).toBe(1);
   });
 
+  it("read() answers from a snapshot of committed data, without waiting for a write in progress, and writes nothing", async (ctx) => {
+    need(ctx);
+    const s = await openOn(db!.url);
+    await s.transaction((t) => t.ensurePool(P1, NOW, DEFAULT_SETTINGS));
+    const o = obj(P1, "queues", "In flight");
+    let inserted!: () => void;
+    let release!: () => void;
+    const didInsert = new Promise<void>((res) => (inserted = res));
+    const held = new Promise<void>((res) => (release = res));
+    const writing = s.transaction(async (t) => {
+      await t.insertObject(o);
+      inserted();
+      await held;
+    });
+    await didInsert;
+    expect(await s.read((t) => t.getObject(P1, "queues", o.id))).toBeUndefined();
+    release();
+    await writing;
+    expect((await s.read((t) => t.getObject(P1, "queues", o.id)))?.name).toBe("In flight");
+    await expect(s.read((t) => t.insertObject(obj(P1, "queues", "Not from a read")))).rejects.toMatchObject({ code: "25006" });
+    expect(await s.transaction((t) => t.findByName(P1, "queues", "not from a read"))).toBeUndefined();
+  });
+
   it(`gives up after ${MAX_ATTEMPTS} conflicting attempts with StoreUnavailable`, async (ctx) => {
     need(ctx);
     const retried: number[] = [];
