@@ -60,7 +60,8 @@ export async function recordResults(section: string, data: Record<string, unknow
     } catch {
       all = {};
     }
-    all[section] = { ...data, recordedAt: new Date().toISOString() };
+    // Runs in one work tree can overlap; the vitest process id tells whose numbers a section holds.
+    all[section] = { ...data, recordedAt: new Date().toISOString(), vitestPid: process.ppid };
     const tmp = `${RESULTS_FILE}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`);
     renameSync(tmp, RESULTS_FILE);
