@@ -39,17 +39,17 @@ const P = `/v1/pools/${POOL}`;
 const RUNS = {
   valid: 40,
   validUpdate: 20,
-  mutated: 220,
-  mutatedUpdate: 80,
-  settings: 120,
-  notJson: 500,
-  wrongType: 150,
-  contentType: 150,
-  hugeDeep: 120,
-  paths: 700,
-  query: 500,
-  headers: 300,
-  routes: 200,
+  mutated: 170,
+  mutatedUpdate: 60,
+  settings: 100,
+  notJson: 400,
+  wrongType: 120,
+  contentType: 120,
+  hugeDeep: 100,
+  paths: 550,
+  query: 350,
+  headers: 250,
+  routes: 150,
 };
 
 type Expectation =
