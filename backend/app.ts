@@ -88,13 +88,6 @@ export function buildApp(options: AppOptions): RgsApp {
       log({ level: "info", msg: "request", requestId: req.id, method: req.method, status: e.status, error: error.code });
       void (reply as FastifyReply).status(e.status).type("application/json").send(envelope);
     },
-  });
-
-  // Fastify also parses text/plain by default; the contract takes JSON only (anything else is 415).
-  app.removeContentTypeParser("text/plain");
-
-  app.addHook("onRequest", async (req, reply) => {
-    },
     // Requests Node's HTTP parser refuses (a broken request line, headers over its limit, ambiguous
     // framing) never reach Fastify's routing; they too answer in the one envelope.
     clientErrorHandler: (error, socket) => {
@@ -119,6 +112,13 @@ export function buildApp(options: AppOptions): RgsApp {
         );
       }
       socket.destroy();
+    },
+  });
+
+  // Fastify also parses text/plain by default; the contract takes JSON only (anything else is 415).
+  app.removeContentTypeParser("text/plain");
+
+  app.addHook("onRequest", async (req, reply) => {
     if (draining) {
       reply.header("retry-after", "5");
       throw new RgsError("unavailable", "the service is shutting down; retry against another instance or after it restarts");
