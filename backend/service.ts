@@ -70,7 +70,7 @@ export class ResponseGroupService {
   ) {}
 
   async listPools(): Promise<PoolView[]> {
-    return this.store.transaction(async (tx) => (await tx.listPools()).map(poolView));
+    return this.read(async (tx) => (await tx.listPools()).map(poolView));
   }
 
   async putPool(fqdn: string): Promise<{ created: boolean; pool: PoolView }> {
@@ -85,7 +85,7 @@ export class ResponseGroupService {
   }
 
   async getObject(pool: string, kind: KindName, id: string): Promise<ObjectView> {
-    return this.store.transaction(async (tx) => {
+    return this.read(async (tx) => {
       await requirePool(tx, pool);
       const row = await tx.getObject(pool, kind, id.toLowerCase());
       if (!row) throw notFound(kind, id, pool);
@@ -99,7 +99,7 @@ export class ResponseGroupService {
     options: { name?: string; limit: number; cursor?: string },
   ): Promise<{ items: ObjectView[]; nextCursor: string | null }> {
     const afterSeq = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
-    return this.store.transaction(async (tx) => {
+    return this.read(async (tx) => {
       await requirePool(tx, pool);
       const rows = await tx.listObjects(pool, kind, {
         afterSeq,
@@ -197,7 +197,7 @@ export class ResponseGroupService {
   }
 
   async getSettings(pool: string): Promise<SettingsView> {
-    return this.store.transaction(async (tx) => {
+    return this.read(async (tx) => {
       await requirePool(tx, pool);
       return settingsView(await requireSettings(tx, pool));
     });
@@ -292,6 +292,10 @@ export class ResponseGroupService {
         { details: { referencedBy: users } },
       );
     }
+  }
+
+  private read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.store.read ? this.store.read(fn) : this.store.transaction(fn);
   }
 
   private now(): string {

@@ -131,11 +131,25 @@ export interface SqliteStoreOptions {
   file: string;
 }
 
+/** Most transactions committed together; a bound keeps one commit's latency in check. */
+const MAX_BATCH = 64;
+
+interface Pending {
+  fn: (tx: StoreTx) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly tx: StoreTx;
-  // One connection serves every request, so transactions take turns.
-  private queue: Promise<unknown> = Promise.resolve();
+  // Reads run on a second connection, which sees committed data only and never waits for a commit.
+  private readonly reader: Database.Database | undefined;
+  private readonly readTx: StoreTx | undefined;
+  private readQueue: Promise<unknown> = Promise.resolve();
+  // Writes waiting for the next batch, and the batches in progress.
+  private pending: Pending[] = [];
+  private writing: Promise<void> | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.db = new Database(options.file);
@@ -145,7 +159,12 @@ export class SqliteStore implements Store {
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
     this.migrate();
-    this.tx = this.makeTx();
+    this.tx = this.makeTx(this.db);
+    if (options.file !== ":memory:" && options.file !== "") {
+      this.reader = new Database(options.file);
+      this.reader.pragma("busy_timeout = 5000");
+      this.readTx = this.makeTx(this.reader);
+    }
   }
 
   /** The schema version the database is at. */
@@ -153,26 +172,110 @@ export class SqliteStore implements Store {
     return this.db.pragma("user_version", { simple: true }) as number;
   }
 
+  /**
+   * Transactions that arrive together are committed together (group commit): each runs in a
+   * savepoint of one write transaction, so a failure undoes only its own changes, and every
+   * answer waits for the one commit, so each is as durable as if it had been committed alone.
+   */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      // Requests read from the network in this turn of the event loop join the same batch.
+      this.writing ??= new Promise<void>((done) => setImmediate(() => void this.writeBatches().finally(done)));
+    });
+  }
+
+  /** Runs `fn` on the reading connection in a snapshot of committed data; `fn` must only read. */
+  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (!this.reader || !this.readTx) return this.transaction(fn);
+    const reader = this.reader;
+    const tx = this.readTx;
     const run = async (): Promise<T> => {
-      if (!this.db.open) throw new StoreUnavailable("the SQLite database is closed");
+      if (!reader.open) throw new StoreUnavailable("the SQLite database is closed");
       try {
-        this.db.exec("BEGIN IMMEDIATE");
+        reader.exec("BEGIN");
       } catch (e) {
         throw unavailable(e);
       }
       try {
-        const result = await fn(this.tx);
-        this.db.exec("COMMIT");
-        return result;
+        return await fn(tx);
       } catch (e) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
         throw unavailable(e);
+      } finally {
+        if (reader.inTransaction) reader.exec("COMMIT");
       }
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
+    const next = this.readQueue.then(run, run);
+    this.readQueue = next.catch(() => undefined);
     return next;
+  }
+
+  private async writeBatches(): Promise<void> {
+    try {
+      while (this.pending.length > 0) await this.writeBatch(this.pending.splice(0, MAX_BATCH));
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    const db = this.db;
+    const settle = (items: { p: Pending; ok: boolean; value: unknown }[]) => {
+      for (const { p, ok, value } of items) (ok ? p.resolve : p.reject)(value);
+    };
+    let done: { p: Pending; ok: boolean; value: unknown }[] = [];
+    // Ends the transaction when it is still open; the outcome of everything in it is `failure` if given.
+    const finish = (failure?: unknown) => {
+      if (failure !== undefined) {
+        if (db.open && db.inTransaction) db.exec("ROLLBACK");
+        settle(done.map((d) => ({ p: d.p, ok: false, value: d.ok ? failure : d.value })));
+      } else {
+        settle(done);
+      }
+      done = [];
+    };
+    const begin = (): unknown => {
+      if (!db.open) return new StoreUnavailable("the SQLite database is closed");
+      try {
+        db.exec("BEGIN IMMEDIATE");
+        return undefined;
+      } catch (e) {
+        return unavailable(e);
+      }
+    };
+    let refused = begin();
+    for (const p of batch) {
+      if (refused !== undefined) {
+        p.reject(refused);
+        continue;
+      }
+      try {
+        db.exec("SAVEPOINT request");
+        const value = await p.fn(this.tx);
+        db.exec("RELEASE request");
+        done.push({ p, ok: true, value });
+      } catch (e) {
+        const error = unavailable(e);
+        if (db.open && db.inTransaction) {
+          db.exec("ROLLBACK TO request");
+          db.exec("RELEASE request");
+          done.push({ p, ok: false, value: error });
+        } else {
+          // SQLite rolled the whole transaction back (disk full, I/O error) or the store closed:
+          // what the others wrote is gone too. Those still waiting start a transaction of their own.
+          done.push({ p, ok: false, value: error });
+          finish(error instanceof StoreUnavailable ? error : new StoreUnavailable("the SQLite transaction was rolled back", { cause: e }));
+          refused = begin();
+        }
+      }
+    }
+    if (refused !== undefined) return finish();
+    try {
+      db.exec("COMMIT");
+    } catch (e) {
+      return finish(unavailable(e) instanceof StoreUnavailable ? unavailable(e) : new StoreUnavailable("the SQLite commit failed", { cause: e }));
+    }
+    finish();
   }
 
   async ping(): Promise<boolean> {
@@ -184,7 +287,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    while (this.writing) await this.writing;
+    await this.readQueue;
+    if (this.reader?.open) this.reader.close();
     if (this.db.open) this.db.close();
   }
 
@@ -208,8 +313,7 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  private makeTx(): StoreTx {
-    const db = this.db;
+  private makeTx(db: Database.Database): StoreTx {
     const q = {
       getPool: db.prepare("SELECT fqdn, created_at AS createdAt FROM pools WHERE fqdn = ?"),
       listPools: db.prepare("SELECT fqdn, created_at AS createdAt FROM pools ORDER BY fqdn"),

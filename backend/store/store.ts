@@ -138,6 +138,11 @@ export interface Store {
    * nothing outside `tx`.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`, which only reads, against committed data, without waiting for writes in progress.
+   * A store without a cheaper path for reads leaves it out, and `transaction` serves them.
+   */
+  read?<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
