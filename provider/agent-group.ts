@@ -2,7 +2,7 @@
  * AgentGroup: the agents a queue offers calls to (New-/Set-/Remove-CsRgsAgentGroup).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type AgentGroupArgs = ArgsOf<"agent-groups">;
 
@@ -19,6 +19,11 @@ export interface AgentGroup extends OutputsOf<"agent-groups"> {}
  */
 export class AgentGroup extends pulumi.dynamic.Resource {
   constructor(name: string, args: AgentGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("agent-groups", name, args), opts, TYPE_MODULE, "AgentGroup");
+    const limit = stackTracesOff();
+    try {
+      super(provider, name, propsFor("agent-groups", name, args), opts, TYPE_MODULE, "AgentGroup");
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

@@ -2,8 +2,8 @@
  * The dynamic-provider shim stored in state, one per kind, and the helpers every resource file uses.
  *
  * Pulumi serializes a dynamic provider into every resource's state and runs that copy for delete and
- * refresh. The shim captures only its kind; each method loads `pulumi-rgs/provider-host` by package
- * name when it runs, and connection settings live on the shim object in the provider process only.
+ * refresh. The shim captures only its kind; it loads `pulumi-rgs/provider-host` by package name when
+ * a method runs, and connection settings live in that module, in the provider process only.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as Host from "./host";
@@ -42,43 +42,24 @@ export type OutputsOf<K extends KindName> = { readonly [F in keyof KindBodies[K]
   readonly pool: pulumi.Output<string>;
 };
 
-interface Shim extends pulumi.dynamic.ResourceProvider {
-  connection?: Host.Connection;
-}
+type Method = keyof Host.Methods;
 
-/** The serialized provider of one kind. Kept free of captures but `kind`: see the file comment. */
+/**
+ * The serialized provider of one kind. It is stored twice in every resource's state, so it is kept
+ * as small as the serializer allows: one captured function that hands each call to the host by
+ * method name, and methods that only name themselves. The connection lives in the host module.
+ */
 export function shimFor(kind: KindName): pulumi.dynamic.ResourceProvider {
-  const shim: Shim = {
-    async configure(req) {
-      const host: typeof Host = require("pulumi-rgs/provider-host");
-      this.connection = host.connectionFromConfig(req.config);
-    },
-    async check(olds, news) {
-      const host: typeof Host = require("pulumi-rgs/provider-host");
-      return host.check(kind, this.connection, olds, news);
-    },
-    async diff(_id, olds, news) {
-      const host: typeof Host = require("pulumi-rgs/provider-host");
-      return host.diff(kind, olds, news);
-    },
-    async create(inputs) {
-      const host: typeof Host = require("pulumi-rgs/provider-host");
-      return host.create(kind, this.connection, inputs);
-    },
-    async read(id, props) {
-      const host: typeof Host = require("pulumi-rgs/provider-host");
-      return host.read(kind, this.connection, id, props ?? {});
-    },
-    async update(id, olds, news) {
-      const host: typeof Host = require("pulumi-rgs/provider-host");
-      return host.update(kind, this.connection, id, olds, news);
-    },
-    async delete(id, props) {
-      const host: typeof Host = require("pulumi-rgs/provider-host");
-      return host.remove(kind, this.connection, id, props);
-    },
-  };
-  return shim;
+  const call = (method: Method, args: unknown[]) => (require("pulumi-rgs/provider-host") as typeof Host).call(kind, method, args);
+  return {
+    configure: (...a) => call("configure", a),
+    check: (...a) => call("check", a),
+    diff: (...a) => call("diff", a),
+    create: (...a) => call("create", a),
+    read: (...a) => call("read", a),
+    update: (...a) => call("update", a),
+    delete: (...a) => call("delete", a),
+  } as pulumi.dynamic.ResourceProvider;
 }
 
 /**
@@ -91,6 +72,19 @@ export function propsFor(kind: KindName, name: string, args: object): pulumi.Inp
   const shape = (KINDS[kind].schema as unknown as { shape: Record<string, unknown> }).shape;
   for (const k of [...Object.keys(shape), "identity", "etag", "pool"]) seed[k] = undefined;
   return { ...seed, ...args, __key: `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}` };
+}
+
+/**
+ * Turns off stack traces until the caller restores the limit this returns. Resource constructors
+ * run with them off: Pulumi's SDK formats a stack trace for each of the four promises it makes per
+ * property, kept only for its report of leaked promises, and under ts-node's source maps that was
+ * half the program's time per resource. The SDK sets its own limit for the source position it
+ * records, so that is kept.
+ */
+export function stackTracesOff(): number {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return limit;
 }
 
 /** The module of every type token: pulumi-nodejs:dynamic/rgs:<Type>. */

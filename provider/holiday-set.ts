@@ -2,7 +2,7 @@
  * HolidaySet: dates when workflows take their holiday action (New-/Set-/Remove-CsRgsHolidaySet).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type HolidaySetArgs = ArgsOf<"holiday-sets">;
 
@@ -19,6 +19,11 @@ export interface HolidaySet extends OutputsOf<"holiday-sets"> {}
  */
 export class HolidaySet extends pulumi.dynamic.Resource {
   constructor(name: string, args: HolidaySetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("holiday-sets", name, args), opts, TYPE_MODULE, "HolidaySet");
+    const limit = stackTracesOff();
+    try {
+      super(provider, name, propsFor("holiday-sets", name, args), opts, TYPE_MODULE, "HolidaySet");
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

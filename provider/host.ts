@@ -36,6 +36,44 @@ export function connectionFromConfig(config: pulumi.dynamic.Config): Connection 
   return { endpoint: config.get("rgs:endpoint"), token: config.get("rgs:token"), pool: config.get("rgs:pool") };
 }
 
+/** The methods of a dynamic provider, as the serialized shim names them. */
+export interface Methods {
+  configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
+  check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
+  diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: Props): Promise<pulumi.dynamic.CreateResult>;
+  read(id: string, props?: Props): Promise<pulumi.dynamic.ReadResult>;
+  update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult>;
+  delete(id: string, props: Props): Promise<void>;
+}
+
+// Set by `configure`, which the provider process calls before any other method of a shim. Every
+// kind of one stack shares the stack's config, so one connection serves them all.
+let configured: Connection | undefined;
+
+/** What the serialized shim of `kind` calls for each method (see dynamic.ts). */
+export function call(kind: KindName, method: keyof Methods, args: unknown[]): Promise<unknown> {
+  const a = args as [never, never, never];
+  switch (method) {
+    case "configure":
+      configured = connectionFromConfig((a[0] as pulumi.dynamic.ConfigureRequest).config);
+      return Promise.resolve();
+    case "check":
+      return check(kind, configured, a[0], a[1]);
+    case "diff":
+      return diff(kind, a[1], a[2]);
+    case "create":
+      return create(kind, configured, a[0]);
+    case "read":
+      return read(kind, configured, a[0], a[1] ?? {});
+    case "update":
+      return update(kind, configured, a[0], a[1], a[2]);
+    case "delete":
+      return remove(kind, configured, a[0], a[1]);
+  }
+  return Promise.reject(new Error(`the provider has no method ${String(method)}`));
+}
+
 // The environment wins over stack config, so CI and a destroy after a credentials change work.
 function resolve(conn: Connection | undefined): Required<Connection> {
   const endpoint = process.env.RGS_ENDPOINT || conn?.endpoint || "";

@@ -2,7 +2,7 @@
  * HoursOfBusiness: when a workflow is open (New-/Set-/Remove-CsRgsHoursOfBusiness).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type HoursOfBusinessArgs = ArgsOf<"hours-of-business">;
 
@@ -19,6 +19,11 @@ export interface HoursOfBusiness extends OutputsOf<"hours-of-business"> {}
  */
 export class HoursOfBusiness extends pulumi.dynamic.Resource {
   constructor(name: string, args: HoursOfBusinessArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("hours-of-business", name, args), opts, TYPE_MODULE, "HoursOfBusiness");
+    const limit = stackTracesOff();
+    try {
+      super(provider, name, propsFor("hours-of-business", name, args), opts, TYPE_MODULE, "HoursOfBusiness");
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

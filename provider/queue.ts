@@ -2,7 +2,7 @@
  * Queue: where calls wait for agents, with timeout and overflow handling (New-/Set-/Remove-CsRgsQueue).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type QueueArgs = ArgsOf<"queues">;
 
@@ -19,6 +19,11 @@ export interface Queue extends OutputsOf<"queues"> {}
  */
 export class Queue extends pulumi.dynamic.Resource {
   constructor(name: string, args: QueueArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("queues", name, args), opts, TYPE_MODULE, "Queue");
+    const limit = stackTracesOff();
+    try {
+      super(provider, name, propsFor("queues", name, args), opts, TYPE_MODULE, "Queue");
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

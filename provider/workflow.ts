@@ -2,7 +2,7 @@
  * Workflow: the number callers dial and what happens to their call (New-/Set-/Remove-CsRgsWorkflow).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type WorkflowArgs = ArgsOf<"workflows">;
 
@@ -19,6 +19,11 @@ export interface Workflow extends OutputsOf<"workflows"> {}
  */
 export class Workflow extends pulumi.dynamic.Resource {
   constructor(name: string, args: WorkflowArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, propsFor("workflows", name, args), opts, TYPE_MODULE, "Workflow");
+    const limit = stackTracesOff();
+    try {
+      super(provider, name, propsFor("workflows", name, args), opts, TYPE_MODULE, "Workflow");
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }

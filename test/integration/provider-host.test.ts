@@ -129,7 +129,7 @@ describe("provider methods against the service", () => {
 describe("the serialized provider", () => {
   it("is small, carries no credential, and works when loaded the way Pulumi's provider process loads it", async () => {
     const sf = await pulumi.runtime.serializeFunction(() => shimFor("agent-groups"), { allowSecrets: true });
-    expect(sf.text.length).toBeLessThan(4096);
+    expect(sf.text.length).toBeLessThan(2560);
     expect(sf.containsSecrets).toBe(false);
     expect(sf.text).not.toContain(service.tokens.operator);
     expect(sf.text).toContain('require("pulumi-rgs/provider-host")');
