@@ -29,6 +29,11 @@ export interface AppOptions {
   bodyLimit?: number;
   rateLimit?: RateLimit;
   clock?: () => Date;
+  /**
+   * Serves GET /bench/floor: a constant answer without auth, store or log, the HTTP floor the
+   * benchmark measures the routes against. `rgs serve` turns it on only when RGS_BENCH_FLOOR_ROUTE=1.
+   */
+  floorRoute?: boolean;
 }
 
 export interface RgsApp {
@@ -41,6 +46,8 @@ export interface RgsApp {
   drain(timeoutMs?: number): Promise<void>;
 }
 
+/** The benchmark's no-op route (see AppOptions.floorRoute). */
+export const FLOOR_ROUTE = "/bench/floor";
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 512;
 const DEFAULT_PAGE = 100;
@@ -123,7 +130,8 @@ export function buildApp(options: AppOptions): RgsApp {
       reply.header("retry-after", "5");
       throw new RgsError("unavailable", "the service is shutting down; retry against another instance or after it restarts");
     }
-    if (req.url.split("?")[0] === "/healthz") return;
+    const path = req.url.split("?")[0];
+    if (path === "/healthz" || (options.floorRoute && path === FLOOR_ROUTE)) return;
     const header = req.headers.authorization;
     const m = typeof header === "string" ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
     if (!m) throw new RgsError("unauthorized", "send Authorization: Bearer <token>");
@@ -147,6 +155,7 @@ export function buildApp(options: AppOptions): RgsApp {
   });
 
   app.addHook("onResponse", async (req, reply) => {
+    if (options.floorRoute && req.url === FLOOR_ROUTE) return;
     log({
       level: reply.statusCode >= 500 ? "error" : "info",
       msg: "request",
@@ -187,6 +196,8 @@ export function buildApp(options: AppOptions): RgsApp {
     if (await options.store.ping()) return { status: "ok" };
     throw new RgsError("unavailable", "the store does not answer; the service cannot read or write configuration", { retryAfterSeconds: 5 });
   });
+
+  if (options.floorRoute) app.get(FLOOR_ROUTE, async () => ({ ok: true }));
 
   const openapi = buildOpenApi();
   app.get("/v1/openapi.json", async () => openapi);

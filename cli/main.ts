@@ -66,7 +66,7 @@ async function serve(args: string[]): Promise<number> {
 
   const tokens = loadTokens(data);
   const store = await openStore(values.database, data);
-  const app = buildApp({ store, tokens, rateLimit: rateLimitFromEnv() });
+  const app = buildApp({ store, tokens, rateLimit: rateLimitFromEnv(), floorRoute: process.env.RGS_BENCH_FLOOR_ROUTE === "1" });
   for (const pool of values.pool) {
     try {
       await app.service.putPool(pool);

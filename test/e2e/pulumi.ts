@@ -31,8 +31,11 @@ export interface Project {
   cleanup(): void;
 }
 
-/** Copies an example (or the repository's quickstart) to a temporary directory that resolves `pulumi-rgs` as a user's would. */
-export function copyProject(source: "quickstart" | `examples/${string}`): Project {
+/**
+ * Copies an example, the benchmark's program or the repository's quickstart to a temporary
+ * directory that resolves `pulumi-rgs` as a user's would.
+ */
+export function copyProject(source: "quickstart" | `examples/${string}` | `bench/${string}`): Project {
   const base = mkdtempSync(join(tmpdir(), "rgs-e2e-"));
   const dir = join(base, "program");
   const stateDir = join(base, "state");
