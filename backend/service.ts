@@ -64,6 +64,8 @@ function ifMatches(accepted: readonly number[] | "*", version: number): boolean 
 }
 
 export class ResponseGroupService {
+  private readonly knownPools = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date = () => new Date(),
@@ -77,16 +79,18 @@ export class ResponseGroupService {
     const parsed = PoolFqdn.safeParse(fqdn, { reportInput: true });
     if (!parsed.success) throw validation("the pool FQDN is not valid", toFieldIssues(parsed.error, "fqdn"));
     const defaults = SettingsSchema.parse({});
-    return this.store.transaction(async (tx) => {
+    const result = await this.store.transaction(async (tx) => {
       const existed = await tx.getPool(parsed.data);
       const row = await tx.ensurePool(parsed.data, this.now(), defaults);
       return { created: !existed, pool: poolView(row) };
     });
+    this.knownPools.add(parsed.data);
+    return result;
   }
 
   async getObject(pool: string, kind: KindName, id: string): Promise<ObjectView> {
-    return this.read(async (tx) => {
-      await requirePool(tx, pool);
+    return this.read(async (tx, committed) => {
+      await this.requirePool(tx, pool, committed);
       const row = await tx.getObject(pool, kind, id.toLowerCase());
       if (!row) throw notFound(kind, id, pool);
       return objectView(row);
@@ -99,8 +103,8 @@ export class ResponseGroupService {
     options: { name?: string; limit: number; cursor?: string },
   ): Promise<{ items: ObjectView[]; nextCursor: string | null }> {
     const afterSeq = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
-    return this.read(async (tx) => {
-      await requirePool(tx, pool);
+    return this.read(async (tx, committed) => {
+      await this.requirePool(tx, pool, committed);
       const rows = await tx.listObjects(pool, kind, {
         afterSeq,
         limit: options.limit + 1,
@@ -116,7 +120,7 @@ export class ResponseGroupService {
     checkDepth(raw);
     const requestHash = idempotencyKey === undefined ? "" : hashRequest(`POST ${pool} ${kind}`, raw);
     return this.store.transaction(async (tx) => {
-      await requirePool(tx, pool);
+      await this.requirePool(tx, pool);
       // The key is looked at before the body, so a replay answers as the first request did even
       // if the same body would be refused today, and another body under the key is always 422.
       if (idempotencyKey !== undefined) {
@@ -158,7 +162,7 @@ export class ResponseGroupService {
     const body = this.validate(kind, raw, "update");
     const expected = parseIfMatch(ifMatch);
     return this.store.transaction(async (tx) => {
-      await requirePool(tx, pool);
+      await this.requirePool(tx, pool);
       const current = await tx.getObject(pool, kind, id.toLowerCase());
       if (!current) throw notFound(kind, id, pool);
       if (!ifMatches(expected, current.version)) {
@@ -181,7 +185,7 @@ export class ResponseGroupService {
   async deleteObject(pool: string, kind: KindName, id: string, ifMatch: string | undefined): Promise<void> {
     const expected = ifMatch === undefined ? "*" : parseIfMatch(ifMatch);
     return this.store.transaction(async (tx) => {
-      await requirePool(tx, pool);
+      await this.requirePool(tx, pool);
       const current = await tx.getObject(pool, kind, id.toLowerCase());
       if (!current) throw notFound(kind, id, pool);
       if (!ifMatches(expected, current.version)) throw etagMismatch(kind, current);
@@ -197,8 +201,8 @@ export class ResponseGroupService {
   }
 
   async getSettings(pool: string): Promise<SettingsView> {
-    return this.read(async (tx) => {
-      await requirePool(tx, pool);
+    return this.read(async (tx, committed) => {
+      await this.requirePool(tx, pool, committed);
       return settingsView(await requireSettings(tx, pool));
     });
   }
@@ -209,7 +213,7 @@ export class ResponseGroupService {
     if (!parsed.success) throw validation("the settings are not valid", toFieldIssues(parsed.error));
     const expected = ifMatch === undefined ? "*" : parseIfMatch(ifMatch);
     return this.store.transaction(async (tx) => {
-      await requirePool(tx, pool);
+      await this.requirePool(tx, pool);
       const current = await requireSettings(tx, pool);
       if (!ifMatches(expected, current.version)) {
         throw new RgsError("etag_mismatch", `the settings of ${pool} changed since ${ifMatch}; they are now at ${etagOf(current.version)}`);
@@ -294,8 +298,20 @@ export class ResponseGroupService {
     }
   }
 
-  private read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.store.read ? this.store.read(fn) : this.store.transaction(fn);
+  /**
+   * Pools are never deleted, so a pool known to be committed needs no query again. Known are those
+   * this service provisioned and those a read of committed data found; a write transaction may see
+   * a pool that is not committed yet, so what it finds is not remembered.
+   */
+  private async requirePool(tx: StoreTx, pool: string, committed = false): Promise<void> {
+    if (this.knownPools.has(pool)) return;
+    await findPool(tx, pool);
+    if (committed) this.knownPools.add(pool);
+  }
+
+  /** Runs a read, on the store's path for reads when it has one; `committed` says whether it sees committed data only. */
+  private read<T>(fn: (tx: StoreTx, committed: boolean) => Promise<T>): Promise<T> {
+    return this.store.read ? this.store.read((tx) => fn(tx, true)) : this.store.transaction((tx) => fn(tx, false));
   }
 
   private now(): string {
@@ -330,7 +346,7 @@ function settingsView(row: SettingsRow): SettingsView {
   };
 }
 
-async function requirePool(tx: StoreTx, pool: string): Promise<void> {
+async function findPool(tx: StoreTx, pool: string): Promise<void> {
   if (!(await tx.getPool(pool))) {
     throw new RgsError("not_found", `no pool ${pool}; an admin provisions pools with PUT /v1/pools/${pool} or rgs serve --pool ${pool}`);
   }

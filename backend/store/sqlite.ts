@@ -146,7 +146,6 @@ export class SqliteStore implements Store {
   // Reads run on a second connection, which sees committed data only and never waits for a commit.
   private readonly reader: Database.Database | undefined;
   private readonly readTx: StoreTx | undefined;
-  private readQueue: Promise<unknown> = Promise.resolve();
   // Writes waiting for the next batch, and the batches in progress.
   private pending: Pending[] = [];
   private writing: Promise<void> | undefined;
@@ -185,29 +184,18 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Runs `fn` on the reading connection in a snapshot of committed data; `fn` must only read. */
+  /**
+   * Runs `fn` on the reading connection, outside any transaction: each statement sees what was
+   * committed when it ran, and none waits for a write. `fn` must only read.
+   */
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (!this.reader || !this.readTx) return this.transaction(fn);
-    const reader = this.reader;
-    const tx = this.readTx;
-    const run = async (): Promise<T> => {
-      if (!reader.open) throw new StoreUnavailable("the SQLite database is closed");
-      try {
-        reader.exec("BEGIN");
-      } catch (e) {
-        throw unavailable(e);
-      }
-      try {
-        return await fn(tx);
-      } catch (e) {
-        throw unavailable(e);
-      } finally {
-        if (reader.inTransaction) reader.exec("COMMIT");
-      }
-    };
-    const next = this.readQueue.then(run, run);
-    this.readQueue = next.catch(() => undefined);
-    return next;
+    if (!this.reader.open) throw new StoreUnavailable("the SQLite database is closed");
+    try {
+      return await fn(this.readTx);
+    } catch (e) {
+      throw unavailable(e);
+    }
   }
 
   private async writeBatches(): Promise<void> {
@@ -288,7 +276,6 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     while (this.writing) await this.writing;
-    await this.readQueue;
     if (this.reader?.open) this.reader.close();
     if (this.db.open) this.db.close();
   }

@@ -139,8 +139,9 @@ export interface Store {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
-   * Runs `fn`, which only reads, against committed data, without waiting for writes in progress.
-   * A store without a cheaper path for reads leaves it out, and `transaction` serves them.
+   * Runs `fn`, which only reads, against committed data, without waiting for writes in progress;
+   * a `fn` of several reads may see a commit made between two of them. A store without a cheaper
+   * path for reads leaves it out, and `transaction` serves them.
    */
   read?<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** True when the database answers. */
