@@ -18,8 +18,10 @@ export interface EngineRun {
   count: number;
   /** Objects of each kind whose description the change step edits. */
   changedPerKind: number;
-  /** Wall-clock seconds of each Automation API call, CLI and program start included. */
+  /** Wall-clock seconds of each Automation API call, CLI and program start included (the median of `samples`). */
   seconds: Record<Step, number>;
+  /** Every timing of a step; a step that changes nothing (the no-op preview) may be timed more than once. */
+  samples: Record<Step, number[]>;
   /** What the engine reported, to show each step did what it should. */
   summaries: Record<Step, Record<string, number>>;
   state: StateSize;
@@ -52,23 +54,31 @@ export const ENGINE_ENV = {
 };
 
 const POOL = "pool01.contoso.com";
+const SETTLE_MS = 1500;
 
 /**
  * Deploys the graph of `count` resources with both providers, step by step: each step runs for one
  * provider and then the other (the order alternating), so a ratio compares runs seconds apart on a
  * machine whose load drifts.
  */
-export async function runEnginePair(count: number, service: RunningService, log: (line: string) => void): Promise<EngineRun[]> {
+export async function runEnginePair(
+  count: number,
+  service: RunningService,
+  log: (line: string) => void,
+  options: { providers?: readonly ProviderName[]; env?: Record<string, string>; settleMs?: number; previewRepeats?: number } = {},
+): Promise<EngineRun[]> {
+  const providers = options.providers ?? ["rgs", "floor"];
+  const env = { ...ENGINE_ENV, ...options.env };
   const changedPerKind = Math.max(1, Math.round(count / 3 / 10));
-  const sides: { provider: ProviderName; project: Project; stack?: Stack; run: EngineRun }[] = (["rgs", "floor"] as const).map((provider) => ({
+  const sides: { provider: ProviderName; project: Project; stack?: Stack; run: EngineRun }[] = providers.map((provider) => ({
     provider,
     project: copyProject("bench/program"),
-    run: { provider, count, changedPerKind, seconds: {}, summaries: {} } as EngineRun,
+    run: { provider, count, changedPerKind, seconds: {}, samples: {}, summaries: {} } as EngineRun,
   }));
   try {
     for (const side of sides) {
       side.stack = await selectStack(side.project, `${side.provider}-${count}`, {
-        env: { ...ENGINE_ENV, RGS_ENDPOINT: service.url, RGS_TOKEN: service.tokens.operator, RGS_POOL: POOL },
+        env: { ...env, RGS_ENDPOINT: service.url, RGS_TOKEN: service.tokens.operator, RGS_POOL: POOL },
       });
       await side.stack.setAllConfig({
         "bench:provider": { value: side.provider },
@@ -83,14 +93,21 @@ export async function runEnginePair(count: number, service: RunningService, log:
       changeUp: async (stack) => changes(await stack.up()),
       destroy: async (stack) => changes(await stack.destroy()),
     };
-    for (const [i, step] of STEPS.entries()) {
+    // The no-op preview changes nothing, so it can be timed again; its median is less at the mercy of one noisy moment.
+    const rounds = STEPS.flatMap((step) => Array.from({ length: step === "noopPreview" ? (options.previewRepeats ?? 1) : 1 }, () => step));
+    for (const [i, step] of rounds.entries()) {
       const order = i % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) {
         if (step === "changeUp") await side.stack!.setConfig("bench:changed", { value: String(changedPerKind) });
+        // The processes of the run before take a moment to go away; the run timed first in a pair
+        // was 5-14% slower without this pause.
+        await new Promise((res) => setTimeout(res, options.settleMs ?? SETTLE_MS));
         const t0 = process.hrtime.bigint();
         side.run.summaries[step] = await actions[step](side.stack!);
-        side.run.seconds[step] = Number(process.hrtime.bigint() - t0) / 1e9;
-        log(`  ${side.provider.padEnd(5)} n=${count} ${step.padEnd(11)} ${side.run.seconds[step].toFixed(2).padStart(7)} s  ${JSON.stringify(side.run.summaries[step])}`);
+        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        (side.run.samples[step] ??= []).push(seconds);
+        side.run.seconds[step] = median(side.run.samples[step]);
+        log(`  ${side.provider.padEnd(5)} n=${count} ${step.padEnd(11)} ${seconds.toFixed(2).padStart(7)} s  ${JSON.stringify(side.run.summaries[step])}`);
         if (step === "up") side.run.state = stateSize(side.project, side.stack!);
       }
     }
@@ -106,6 +123,11 @@ export async function runEnginePair(count: number, service: RunningService, log:
   } finally {
     for (const side of sides) side.project.cleanup();
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function changes(r: { summary: { resourceChanges?: Record<string, number> } }): Record<string, number> {
@@ -142,18 +164,26 @@ function stateSize(project: Project, stack: Stack): StateSize {
       }
     }
   }
-  // The file is indented by four spaces, a resource's fields at depth three.
+  // What each part adds to a resource's entry as the file writes it: a resource's fields sit four
+  // levels deep (checkpoint, latest, resources, the entry), indented as the file indents them.
+  const unit = (/\n( *)"urn": "urn:pulumi:/.exec(text)?.[1].length ?? 0) / 4;
+  const indented = (v: unknown) => JSON.stringify(v, null, unit).replace(/\n/g, `\n${" ".repeat(3 * unit)}`).length;
   const breakdown: Record<string, number> = {};
+  const add = (k: string, n: number) => (breakdown[k] = (breakdown[k] ?? 0) + n);
   for (const r of resources) {
-    for (const [k, v] of Object.entries(r)) {
-      const size = JSON.stringify(v, null, 4).replace(/\n/g, "\n            ").length + k.length + 16;
-      if (k === "inputs" || k === "outputs") {
-        const p = (v as Record<string, unknown>).__provider;
-        const providerSize = typeof p === "string" ? JSON.stringify(p).length + "__provider".length + 20 : 0;
-        breakdown.__provider = (breakdown.__provider ?? 0) + providerSize;
-        breakdown[`${k} (without __provider)`] = (breakdown[`${k} (without __provider)`] ?? 0) + size - providerSize;
+    const whole = indented(r);
+    for (const k of Object.keys(r)) {
+      const without: Record<string, unknown> = { ...r };
+      delete without[k];
+      const part = whole - indented(without);
+      const bag = (r as unknown as Record<string, unknown>)[k] as Record<string, unknown> | undefined;
+      if ((k === "inputs" || k === "outputs") && bag && typeof bag.__provider === "string") {
+        const { __provider: _provider, ...rest } = bag;
+        const provider = whole - indented({ ...r, [k]: rest });
+        add("__provider (inputs and outputs)", provider);
+        add(`${k} without __provider`, part - provider);
       } else {
-        breakdown[k] = (breakdown[k] ?? 0) + size;
+        add(k, part);
       }
     }
   }

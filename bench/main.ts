@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- --quick]`: the provider against the engine's floor, the service against its
  * floors, the size of state, and how deploy time grows with the number of resources. Writes
- * latest.json, summary.md and scaling.svg to bench/results, or to the directory --out names.
+ * latest.json, summary.md and scaling.svg to bench/results, or to the directory --out names;
+ * --render writes the last two again from the latest.json there.
  */
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ENGINE_ENV, runEnginePair, STEPS, type EngineRun, type Step } from "./engine";
@@ -29,6 +30,10 @@ export interface BenchResults {
     ratio: Record<Step, number>;
     ratioByCount: Record<string, Record<Step, number>>;
     scaling: Scaling;
+    /** The floor against itself (full run): how far a ratio of two equal runs strays. */
+    aa?: { count: number; ratio: Record<Step, number>; runs: EngineRun[] };
+    /** pulumi-rgs over the floor with the engine writing the whole snapshot at each step (full run). */
+    withCheckpoints?: { count: number; env: Record<string, string>; ratio: Record<Step, number>; runs: EngineRun[] };
   };
   service: {
     secondsPerRun: number;
@@ -81,20 +86,29 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     out: { type: "string" },
+    // Writes summary.md and scaling.svg again from the latest.json already there, without measuring.
+    render: { type: "boolean", default: false },
   },
 });
 const quick = values.quick!;
 const outDir = resolve(values.out ?? join(__dirname, "results"));
 
 const plan = quick
-  ? { counts: [30], headline: 30, concurrencies: [1, 8, 32], seconds: 0.5 }
-  : { counts: [100, 300, 1000], headline: 300, concurrencies: [1, 8, 32], seconds: 3 };
+  ? { counts: [30], headline: 30, concurrencies: [1, 8, 32], seconds: 0.5, settleMs: 500, aaCount: 0, checkpointsCount: 0, previewRepeats: 1 }
+  : { counts: [100, 300, 1000], headline: 300, concurrencies: [1, 8, 32], seconds: 3, settleMs: 1500, aaCount: 100, checkpointsCount: 300, previewRepeats: 3 };
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
 async function main(): Promise<void> {
+  if (values.render) {
+    const results = JSON.parse(readFileSync(join(outDir, "latest.json"), "utf8")) as BenchResults;
+    writeFileSync(join(outDir, "scaling.svg"), scalingChart(results));
+    writeFileSync(join(outDir, "summary.md"), renderSummary(results, "scaling.svg"));
+    log(`== wrote summary.md and scaling.svg to ${outDir} from its latest.json`);
+    return;
+  }
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
   const bin = pulumiBinDir();
@@ -106,17 +120,25 @@ async function main(): Promise<void> {
   log(`== engine (${plan.counts.join(", ")} resources; pulumi-rgs and the no-op floor)`);
   const runs: EngineRun[] = [];
   const service = await startService({});
+  let aa: EngineRun[] = [];
+  let checkpointed: EngineRun[] = [];
   try {
-    for (const count of plan.counts) runs.push(...(await runEnginePair(count, service, log)));
+    for (const count of plan.counts) runs.push(...(await runEnginePair(count, service, log, { settleMs: plan.settleMs, previewRepeats: plan.previewRepeats })));
+    if (plan.aaCount > 0) {
+      log(`== engine A/A: the floor against itself at ${plan.aaCount} resources, the noise in a ratio`);
+      aa = await runEnginePair(plan.aaCount, service, log, { providers: ["floor", "floor"], settleMs: plan.settleMs, previewRepeats: plan.previewRepeats });
+    }
+    if (plan.checkpointsCount > 0) {
+      log(`== engine with the engine's default checkpoints (a full snapshot written at each step), ${plan.checkpointsCount} resources`);
+      checkpointed = await runEnginePair(plan.checkpointsCount, service, log, { env: { PULUMI_SKIP_CHECKPOINTS: "false" }, settleMs: plan.settleMs });
+    }
   } finally {
     await service.stop();
   }
 
-  const ratioAt = (count: number) => {
-    const rgs = runs.find((r) => r.provider === "rgs" && r.count === count)!;
-    const floor = runs.find((r) => r.provider === "floor" && r.count === count)!;
-    return Object.fromEntries(STEPS.map((s) => [s, round(rgs.seconds[s] / floor.seconds[s], 3)])) as Record<Step, number>;
-  };
+  const ratioOf = (a: EngineRun, b: EngineRun) => Object.fromEntries(STEPS.map((s) => [s, round(a.seconds[s] / b.seconds[s], 3)])) as Record<Step, number>;
+  const ratioAt = (count: number) =>
+    ratioOf(runs.find((r) => r.provider === "rgs" && r.count === count)!, runs.find((r) => r.provider === "floor" && r.count === count)!);
   const headline = runs.find((r) => r.provider === "rgs" && r.count === plan.headline)!;
   const floorHeadline = runs.find((r) => r.provider === "floor" && r.count === plan.headline)!;
 
@@ -152,6 +174,11 @@ async function main(): Promise<void> {
       ratio: ratioAt(plan.headline),
       ratioByCount: Object.fromEntries(plan.counts.map((c) => [String(c), ratioAt(c)])),
       scaling: scaling(runs, plan.counts),
+      aa: aa.length === 2 ? { count: plan.aaCount, ratio: ratioOf(aa[0], aa[1]), runs: aa } : undefined,
+      withCheckpoints:
+        checkpointed.length === 2
+          ? { count: plan.checkpointsCount, env: { PULUMI_SKIP_CHECKPOINTS: "false" }, ratio: ratioOf(checkpointed[0], checkpointed[1]), runs: checkpointed }
+          : undefined,
     },
     service: {
       secondsPerRun: plan.seconds,
@@ -223,8 +250,10 @@ function scaling(runs: EngineRun[], counts: number[]): Scaling {
     const last = (seconds[s][n - 1] - seconds[s][n - 2]) / (counts[n - 1] - counts[n - 2]);
     marginalGrowth[s] = round(last / first, 2);
   }
-  // Linear when the cost of one more resource stays within a third of what it was in the small stacks.
-  const linear = counts.length >= 3 && STEPS.every((s) => marginalGrowth[s] <= 1.33);
+  // Linear when a straight line fits a step, or one more resource costs no more (within a third) in
+  // the largest stacks than in the smallest. The marginal ratio alone is noisy: it divides by the
+  // difference of two runs 200 resources apart.
+  const linear = counts.length >= 3 && STEPS.every((s) => fit[s].r2 >= 0.98 || marginalGrowth[s] <= 1.33);
   return { counts, seconds, floorSeconds: secondsOf("floor"), fit, marginalGrowth, linear };
 }
 

@@ -61,7 +61,8 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
       "Wall-clock seconds of each Automation API call, CLI and program start included, file backend, default `--parallel`, " +
       `${Object.entries(r.engine.env)
         .map(([k, v]) => `\`${k}=${v}\``)
-        .join(", ")}. Each step runs for one provider right after the other.`,
+        .join(", ")}. Each step runs for one provider right after the other, after a pause of its own` +
+      `${r.mode === "full" ? "; the no-op preview is timed three times each and the median kept" : ""}.`,
     "",
     `| step | ${r.engine.counts.map((c) => `pulumi-rgs ${c}`).join(" | ")} | ${r.engine.counts.map((c) => `floor ${c}`).join(" | ")} | ${r.engine.counts.map((c) => `ratio ${c}`).join(" | ")} |`,
     `| --- | ${r.engine.counts.map(() => "---:").join(" | ")} | ${r.engine.counts.map(() => "---:").join(" | ")} | ${r.engine.counts.map(() => "---:").join(" | ")} |`,
@@ -75,6 +76,27 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
     );
   }
   L.push("");
+  const aa = r.engine.aa;
+  if (aa) {
+    L.push(
+      `How much a ratio strays by chance: the floor against itself at ${aa.count} resources, run the same way, gave ` +
+        `${STEPS.map((step) => `${aa.ratio[step].toFixed(2)} (${plain(STEP_LABEL[step])})`).join(", ")}.`,
+      "",
+    );
+  }
+  const cp = r.engine.withCheckpoints;
+  if (cp) {
+    const rgs = cp.runs.find((x) => x.provider === "rgs")!;
+    const floor = cp.runs.find((x) => x.provider === "floor")!;
+    L.push(
+      `With the engine's default checkpoints (\`PULUMI_SKIP_CHECKPOINTS=false\`: the whole snapshot written as each step starts and ends), ${cp.count} resources:`,
+      "",
+      "| step | pulumi-rgs | floor | ratio |",
+      "| --- | ---: | ---: | ---: |",
+      ...STEPS.map((step) => `| ${STEP_LABEL[step]} | ${s(rgs.seconds[step])} | ${s(floor.seconds[step])} | ${cp.ratio[step].toFixed(2)} |`),
+      "",
+    );
+  }
 
   const sv = r.service;
   L.push(
@@ -143,8 +165,9 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
     sc.counts.length < 3
       ? "Fewer than three counts (quick run): too few to judge linearity."
       : sc.linear
-        ? `Time grows linearly with the resource count: the cost of one more resource between ${sc.counts[sc.counts.length - 2]} and ${sc.counts[sc.counts.length - 1]} resources is within a third of its cost between ${sc.counts[0]} and ${sc.counts[1]}, for every step.`
-        : `Time does not grow linearly for every step: a marginal cost ratio above 1.33 means one more resource costs more in a larger stack (${STEPS.filter((x) => sc.marginalGrowth[x] > 1.33)
+        ? `Time grows linearly with the resource count: for every step a straight line fits (r² ≥ 0.98), or one more resource costs no more, within a third, between ${sc.counts[sc.counts.length - 2]} and ${sc.counts[sc.counts.length - 1]} resources than between ${sc.counts[0]} and ${sc.counts[1]}. ` +
+          "The marginal ratio is the noisier figure: it divides by the difference of two runs, so the A/A spread moves it by a third or more."
+        : `Time does not grow linearly for every step: neither does a straight line fit (r² < 0.98) nor does one more resource cost the same in a larger stack (${STEPS.filter((x) => sc.fit[x].r2 < 0.98 && sc.marginalGrowth[x] > 1.33)
             .map((x) => plain(STEP_LABEL[x]))
             .join(", ")}).`,
     "",
