@@ -18,6 +18,10 @@ import {
   type Store,
   type StoreTx,
   StoreUnavailable,
+  toObjectRow,
+  toSettingsRow,
+  type ObjectRecord,
+  type SettingsRecord,
 } from "./store";
 
 /**
@@ -84,32 +88,6 @@ export const MAX_ATTEMPTS = 10;
 
 const SERIALIZATION_FAILURE = "40001";
 const DEADLOCK = "40P01";
-
-interface ObjectRecord {
-  seq: string;
-  id: string;
-  pool: string;
-  kind: KindName;
-  name: string;
-  body: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-function toObjectRow(r: ObjectRecord): ObjectRow {
-  return {
-    seq: Number(r.seq),
-    id: r.id,
-    pool: r.pool,
-    kind: r.kind,
-    name: r.name,
-    body: JSON.parse(r.body) as Record<string, unknown>,
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 // PostgreSQL names the failed constraint; map it to the rule it holds, as sqlite.ts does from its messages.
 const UNIQUE_CONSTRAINTS: Record<string, ConstraintViolation["constraint"]> = {
@@ -407,8 +385,6 @@ function makeTx(run: Run): StoreTx {
     const rows = await run<ObjectRecord>(sql, params);
     return rows[0] && toObjectRow(rows[0]);
   };
-  const settingsRow = (r: { pool: string; body: string; version: number; updated_at: string } | undefined): SettingsRow | undefined =>
-    r && { pool: r.pool, body: JSON.parse(r.body) as Record<string, unknown>, version: r.version, updatedAt: r.updated_at };
 
   return {
     getPool: async (fqdn) => {
@@ -526,16 +502,16 @@ function makeTx(run: Run): StoreTx {
     },
     getSettings: async (pool) => {
       if (!storable(pool)) return undefined;
-      return settingsRow(
-        (await run<{ pool: string; body: string; version: number; updated_at: string }>(
+      return toSettingsRow(
+        (await run<SettingsRecord>(
           "SELECT pool, body, version, updated_at FROM settings WHERE pool = $1",
           [pool],
         ))[0],
       );
     },
     putSettings: async (pool, body, expected, now) =>
-      settingsRow(
-        (await run<{ pool: string; body: string; version: number; updated_at: string }>(
+      toSettingsRow(
+        (await run<SettingsRecord>(
           "UPDATE settings SET body = $1, version = version + 1, updated_at = $2 WHERE pool = $3 AND version = $4 RETURNING pool, body, version, updated_at",
           [JSON.stringify(body), now, pool, expected],
         ))[0],

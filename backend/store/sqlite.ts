@@ -16,6 +16,10 @@ import {
   type Store,
   type StoreTx,
   StoreUnavailable,
+  toObjectRow,
+  toSettingsRow,
+  type ObjectRecord,
+  type SettingsRecord,
 } from "./store";
 
 /** Schema changes in order; a database records the highest it has applied in user_version. */
@@ -71,32 +75,6 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
 ];
-
-interface ObjectRecord {
-  seq: number;
-  id: string;
-  pool: string;
-  kind: KindName;
-  name: string;
-  body: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-function toObjectRow(r: ObjectRecord): ObjectRow {
-  return {
-    seq: r.seq,
-    id: r.id,
-    pool: r.pool,
-    kind: r.kind,
-    name: r.name,
-    body: JSON.parse(r.body) as Record<string, unknown>,
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 // SQLite names the failed constraint only in its message; map it to the rule it holds.
 function translate(e: unknown): never {
@@ -342,8 +320,6 @@ export class SqliteStore implements Store {
         "UPDATE settings SET body = ?, version = version + 1, updated_at = ? WHERE pool = ? AND version = ? RETURNING pool, body, version, updated_at",
       ),
     };
-    const settingsRow = (r: { pool: string; body: string; version: number; updated_at: string } | undefined): SettingsRow | undefined =>
-      r && { pool: r.pool, body: JSON.parse(r.body) as Record<string, unknown>, version: r.version, updatedAt: r.updated_at };
     const guard = <T>(f: () => T): T => {
       try {
         return f();
@@ -439,9 +415,9 @@ export class SqliteStore implements Store {
       expireIdempotency: async (before) => {
         q.expireIdem.run(before);
       },
-      getSettings: async (pool) => settingsRow(q.getSettings.get(pool) as Parameters<typeof settingsRow>[0]),
+      getSettings: async (pool) => toSettingsRow(q.getSettings.get(pool) as SettingsRecord | undefined),
       putSettings: async (pool, body, expected, now) =>
-        settingsRow(q.putSettings.get(JSON.stringify(body), now, pool, expected) as Parameters<typeof settingsRow>[0]),
+        toSettingsRow(q.putSettings.get(JSON.stringify(body), now, pool, expected) as SettingsRecord | undefined),
     };
   }
 }

@@ -148,3 +148,42 @@ export interface Store {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** An objects row as both databases return it; PostgreSQL answers BIGINT seq as text. */
+export interface ObjectRecord {
+  seq: number | string;
+  id: string;
+  pool: string;
+  kind: KindName;
+  name: string;
+  body: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toObjectRow(r: ObjectRecord): ObjectRow {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    pool: r.pool,
+    kind: r.kind,
+    name: r.name,
+    body: JSON.parse(r.body) as Record<string, unknown>,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A settings row as both databases return it. */
+export interface SettingsRecord {
+  pool: string;
+  body: string;
+  version: number;
+  updated_at: string;
+}
+
+export function toSettingsRow(r: SettingsRecord | undefined): SettingsRow | undefined {
+  return r && { pool: r.pool, body: JSON.parse(r.body) as Record<string, unknown>, version: r.version, updatedAt: r.updated_at };
+}
