@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Host from "./host";
 import type { KindArgs, KindBodies } from "../sdk/backend";
 import type { KindName } from "../sdk/model/kind";
-import { KINDS } from "../sdk/model/index";
+import { EXTRA_OUTPUTS, shapeOf } from "./host";
 
 /** A value or nested value that may be an Output of another resource. */
 export type Inputs<T> = T extends readonly (infer U)[]
@@ -69,8 +69,7 @@ export function shimFor(kind: KindName): pulumi.dynamic.ResourceProvider {
  */
 export function propsFor(kind: KindName, name: string, args: object): pulumi.Inputs {
   const seed: pulumi.Inputs = {};
-  const shape = (KINDS[kind].schema as unknown as { shape: Record<string, unknown> }).shape;
-  for (const k of [...Object.keys(shape), "identity", "etag", "pool"]) seed[k] = undefined;
+  for (const k of [...Object.keys(shapeOf(kind)), ...EXTRA_OUTPUTS]) seed[k] = undefined;
   return { ...seed, ...args, __key: `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}` };
 }
 

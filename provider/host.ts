@@ -245,7 +245,8 @@ function idempotencyKey(inputs: Props, pool: string, body: Props): string | unde
   return createHash("sha256").update(inputs.__key).update("\n").update(pool).update("\n").update(stableJson(body)).digest("hex");
 }
 
-function shapeOf(kind: KindName): Record<string, unknown> {
+/** The fields of a kind, from its schema. */
+export function shapeOf(kind: KindName): Record<string, unknown> {
   return (KINDS[kind].schema as unknown as { shape: Record<string, unknown> }).shape;
 }
 
