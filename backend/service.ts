@@ -4,41 +4,19 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { RgsError, type FieldProblem } from "../sdk/errors";
-import { stableJson } from "../sdk/http-client";
-import { KINDS, parseBody } from "../sdk/model/index";
-import { objectIdentity, PoolFqdn, SERVER_FIELDS, serviceIdentity } from "../sdk/model/common";
+import { stableJson } from "../sdk/json";
+import { aLabel, isExclusive, kindDef, parseBody, preview, toFieldIssues, uniqueKeysOf } from "../sdk/model/index";
+import { objectIdentity, PoolFqdn, serviceIdentity } from "../sdk/model/common";
 import type { KindName, Reference } from "../sdk/model/kind";
 import { SettingsSchema } from "../sdk/model/settings";
-import { preview, toFieldIssues } from "../sdk/model/index";
+import { SERVER_FIELDS, SETTINGS_SERVER_FIELDS, type Page, type PoolView, type SettingsView } from "../sdk/views";
+import type { Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
 import { ConstraintViolation, nameKey, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
 
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Deepest JSON nesting a body may have before it is refused unread. */
 export const MAX_BODY_DEPTH = 64;
-
-export interface PoolView {
-  fqdn: string;
-  identity: string;
-  createdAt: string;
-}
-
-export type ObjectView = Record<string, unknown> & { id: string; etag: string };
-
-export interface SettingsView {
-  pool: string;
-  identity: string;
-  agentRingbackGracePeriod: number;
-  disableCallContext: boolean;
-  etag: string;
-  updatedAt: string;
-}
-
-export interface CreateResult {
-  status: number;
-  body: ObjectView;
-  replayed: boolean;
-}
 
 export function etagOf(version: number): string {
   return `v${version}`;
@@ -63,7 +41,8 @@ function ifMatches(accepted: readonly number[] | "*", version: number): boolean 
   return accepted === "*" || accepted.includes(version);
 }
 
-export class ResponseGroupService {
+/** The Response Group service over a store: every rule of the model, each write in one transaction. */
+export class ResponseGroupService implements Configuration {
   private readonly knownPools = new Set<string>();
 
   constructor(
@@ -97,11 +76,7 @@ export class ResponseGroupService {
     });
   }
 
-  async listObjects(
-    pool: string,
-    kind: KindName,
-    options: { name?: string; limit: number; cursor?: string },
-  ): Promise<{ items: ObjectView[]; nextCursor: string | null }> {
+  async listObjects(pool: string, kind: KindName, options: ListQuery): Promise<Page<ObjectView>> {
     const afterSeq = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
     return this.read(async (tx, committed) => {
       await this.requirePool(tx, pool, committed);
@@ -116,16 +91,18 @@ export class ResponseGroupService {
     });
   }
 
-  async createObject(pool: string, kind: KindName, raw: unknown, idempotencyKey?: string): Promise<CreateResult> {
+  async createObject(pool: string, kind: KindName, raw: unknown, idempotencyKey?: string, scope = ""): Promise<CreateResult> {
     checkDepth(raw);
     const requestHash = idempotencyKey === undefined ? "" : hashRequest(`POST ${pool} ${kind}`, raw);
+    // Keys are the caller's own: the same key from another token or in another pool is another key.
+    const storedKey = idempotencyKey === undefined ? undefined : scopedKey(scope, pool, idempotencyKey);
     return this.store.transaction(async (tx) => {
       await this.requirePool(tx, pool);
       // The key is looked at before the body, so a replay answers as the first request did even
       // if the same body would be refused today, and another body under the key is always 422.
       if (idempotencyKey !== undefined) {
         await tx.expireIdempotency(new Date(this.clock().getTime() - IDEMPOTENCY_TTL_MS).toISOString());
-        const seen = await tx.getIdempotency(idempotencyKey);
+        const seen = await tx.getIdempotency(storedKey!);
         if (seen) {
           if (seen.requestHash !== requestHash) {
             throw new RgsError(
@@ -142,13 +119,13 @@ export class ResponseGroupService {
       const refs = await this.resolveReferences(tx, pool, kind, body, undefined);
       const now = this.now();
       const row = await writeGuard(kind, name, () =>
-        tx.insertObject({ id: randomUUID(), pool, kind, name, uriKey: uriKeyOf(kind, body), body, now }),
+        tx.insertObject({ id: randomUUID(), pool, kind, name, uniqueKeys: storedUniqueKeys(kind, body), body, now }),
       );
       await writeGuard(kind, name, () => tx.setReferences(row.id, pool, refs));
       const view = objectView(row);
       if (idempotencyKey !== undefined) {
         await writeGuard(kind, name, () =>
-          tx.putIdempotency({ key: idempotencyKey, requestHash, status: 201, response: JSON.stringify(view), createdAt: now }),
+          tx.putIdempotency({ key: storedKey!, requestHash, status: 201, response: JSON.stringify(view), createdAt: now }),
         );
       }
       return { status: 201, body: view, replayed: false };
@@ -171,13 +148,14 @@ export class ResponseGroupService {
       const name = String(body.name);
       await this.checkUnique(tx, pool, kind, body, current.id);
       const refs = await this.resolveReferences(tx, pool, kind, body, current.id);
-      if (kind === "hours-of-business") await this.checkCustomHours(tx, current, body.custom === true);
+      const exclusive = isExclusive(kind, body);
+      if (exclusive) await this.checkExclusive(tx, kind, current);
       const row = await writeGuard(kind, name, () =>
-        tx.updateObject(current.id, current.version, { name, uriKey: uriKeyOf(kind, body), body, now: this.now() }),
+        tx.updateObject(current.id, current.version, { name, uniqueKeys: storedUniqueKeys(kind, body), body, now: this.now() }),
       );
       if (!row) throw etagMismatch(kind, current);
       await writeGuard(kind, name, () => tx.setReferences(row.id, pool, refs));
-      if (kind === "hours-of-business") await writeGuard(kind, name, () => tx.setExclusive(row.id, body.custom === true));
+      if (kindDef(kind).exclusive) await writeGuard(kind, name, () => tx.setExclusive(row.id, exclusive));
       return objectView(row);
     });
   }
@@ -209,7 +187,7 @@ export class ResponseGroupService {
 
   async putSettings(pool: string, raw: unknown, ifMatch: string | undefined): Promise<SettingsView> {
     checkDepth(raw);
-    const parsed = SettingsSchema.safeParse(stripServerFields(raw, ["pool", "identity", "etag", "updatedAt"]), { reportInput: true });
+    const parsed = SettingsSchema.safeParse(stripServerFields(raw, SETTINGS_SERVER_FIELDS), { reportInput: true });
     if (!parsed.success) throw validation("the settings are not valid", toFieldIssues(parsed.error));
     const expected = ifMatch === undefined ? "*" : parseIfMatch(ifMatch);
     return this.store.transaction(async (tx) => {
@@ -232,9 +210,9 @@ export class ResponseGroupService {
         { path: "", message: `must be a JSON object (got ${raw === undefined ? "no body" : preview(raw)})` },
       ]);
     }
-    const result = parseBody(KINDS[kind], stripServerFields(raw, SERVER_FIELDS), mode);
+    const result = parseBody(kind, stripServerFields(raw, SERVER_FIELDS), mode);
     if (!result.ok) {
-      throw validation(`the ${KINDS[kind].label} is not valid: ${result.issues.length} problem${result.issues.length > 1 ? "s" : ""}`, result.issues);
+      throw validation(`the ${kindDef(kind).label} is not valid: ${result.issues.length} problem${result.issues.length > 1 ? "s" : ""}`, result.issues);
     }
     return result.value;
   }
@@ -243,59 +221,66 @@ export class ResponseGroupService {
     const name = String(body.name);
     const same = await tx.findByName(pool, kind, nameKey(name));
     if (same && same.id !== selfId) throw nameConflict(kind, name, pool, same.id);
-    const uriKey = uriKeyOf(kind, body);
-    if (uriKey !== null) {
-      const other = await tx.findByUri(uriKey);
-      if (other && other.id !== selfId) throw uriConflict(String(body.primaryUri), other);
+    for (const unique of uniqueKeysOf(kind, body)) {
+      const other = await tx.findByUniqueKey(unique.key);
+      if (other && other.id !== selfId) throw uniqueConflict(kind, unique.field, unique.value, other);
     }
   }
 
   /** Each reference must name an object of the right kind in this pool; returns the rows to store. */
   private async resolveReferences(tx: StoreTx, pool: string, kind: KindName, body: Record<string, unknown>, selfId: string | undefined) {
-    const refs: Reference[] = KINDS[kind].references(body);
+    const refs: Reference[] = kindDef(kind).references(body);
     const problems: FieldProblem[] = [];
     const rows = new Map<string, { toId: string; toKind: KindName; exclusive: boolean }>();
     for (const ref of refs) {
       const target = ref.id === selfId ? undefined : await tx.getObject(pool, ref.kind, ref.id);
       if (ref.id === selfId) {
-        problems.push({ path: ref.path, message: `must not be the ${KINDS[kind].label} itself (${ref.id})` });
+        problems.push({ path: ref.path, message: `must not be the ${kindDef(kind).label} itself (${ref.id})` });
         continue;
       }
       if (!target) {
-        problems.push({ path: ref.path, message: `no ${KINDS[ref.kind].label} with id ${ref.id} in pool ${pool}` });
+        problems.push({ path: ref.path, message: `no ${kindDef(ref.kind).label} with id ${ref.id} in pool ${pool}` });
         continue;
       }
-      const exclusive = ref.kind === "hours-of-business" && target.body.custom === true;
+      const exclusive = isExclusive(ref.kind, target.body) ? kindDef(ref.kind).exclusive : undefined;
       if (exclusive) {
         const users = (await tx.referrers(target.id)).filter((u) => u.id !== selfId);
         if (users.length > 0) {
           throw new RgsError(
             "in_use",
-            `hours of business '${target.name}' is a custom schedule (custom: true) and already belongs to ${describeReferrers(users)}; a custom schedule serves one workflow, so give this workflow its own or use a preset (custom: false)`,
+            `${kindDef(ref.kind).label} '${target.name}' ${exclusive.state} and already belongs to ${describeReferrers(users)}; ${exclusive.why}, so give this ${kindDef(kind).label} its own`,
             { details: { referencedBy: users } },
           );
         }
       }
-      rows.set(target.id, { toId: target.id, toKind: ref.kind, exclusive });
+      rows.set(target.id, { toId: target.id, toKind: ref.kind, exclusive: exclusive !== undefined });
     }
     if (problems.length > 0) {
-      throw new RgsError("reference_not_found", `the ${KINDS[kind].label} references objects that do not exist in pool ${pool}`, {
+      throw new RgsError("reference_not_found", `the ${kindDef(kind).label} references objects that do not exist in pool ${pool}`, {
         details: problems,
       });
     }
     return [...rows.values()];
   }
 
-  private async checkCustomHours(tx: StoreTx, current: ObjectRow, custom: boolean) {
-    if (!custom) return;
+  /** An object that is becoming exclusive may have one referrer at most. */
+  private async checkExclusive(tx: StoreTx, kind: KindName, current: ObjectRow) {
     const users = await tx.referrers(current.id);
     if (users.length > 1) {
       throw new RgsError(
         "in_use",
-        `hours of business '${current.name}' cannot become custom: ${describeReferrers(users)} use it, and a custom schedule serves one workflow`,
+        `${kindDef(kind).label} '${current.name}' cannot ${kindDef(kind).exclusive?.becoming}: ${describeReferrers(users)} use it, and ${kindDef(kind).exclusive?.why}`,
         { details: { referencedBy: users } },
       );
     }
+  }
+
+  async ping(): Promise<boolean> {
+    return this.store.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
   }
 
   /**
@@ -378,8 +363,12 @@ function checkDepth(raw: unknown): void {
   }
 }
 
-function uriKeyOf(kind: KindName, body: Record<string, unknown>): string | null {
-  return kind === "workflows" && typeof body.primaryUri === "string" ? body.primaryUri.toLowerCase() : null;
+function storedUniqueKeys(kind: KindName, body: Record<string, unknown>): { field: string; key: string }[] {
+  return uniqueKeysOf(kind, body).map(({ field, key }) => ({ field, key }));
+}
+
+function scopedKey(scope: string, pool: string, key: string): string {
+  return createHash("sha256").update(scope).update("\n").update(pool).update("\n").update(key).digest("hex");
 }
 
 function hashRequest(scope: string, raw: unknown): string {
@@ -396,24 +385,18 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
-/** The kind's label with its article: "an agent group", "a queue". */
-function aLabel(kind: KindName): string {
-  const label = KINDS[kind].label;
-  return `${/^(?:[aeiou]|hours)/.test(label) ? "an" : "a"} ${label}`;
-}
-
 function validation(message: string, details: FieldProblem[]): RgsError {
   return new RgsError("validation_failed", message, { details });
 }
 
 function notFound(kind: KindName, id: string, pool: string): RgsError {
-  return new RgsError("not_found", `no ${KINDS[kind].label} with id ${id} in pool ${pool}`);
+  return new RgsError("not_found", `no ${kindDef(kind).label} with id ${id} in pool ${pool}`);
 }
 
 function etagMismatch(kind: KindName, current: ObjectRow): RgsError {
   return new RgsError(
     "etag_mismatch",
-    `${KINDS[kind].label} '${current.name}' changed since it was read; it is now at ${etagOf(current.version)}. Read it again and reapply the change`,
+    `${kindDef(kind).label} '${current.name}' changed since it was read; it is now at ${etagOf(current.version)}. Read it again and reapply the change`,
   );
 }
 
@@ -423,18 +406,19 @@ function nameConflict(kind: KindName, name: string, pool: string, otherId: strin
   });
 }
 
-function uriConflict(uri: string, other: ObjectRow): RgsError {
-  return new RgsError("uri_conflict", `primaryUri ${uri} already belongs to workflow '${other.name}' in pool ${other.pool}; a primary URI is unique across all pools`, {
-    details: [{ path: "primaryUri", message: `${uri} is taken by ${other.id}` }],
+function uniqueConflict(kind: KindName, field: string, value: string, other: ObjectRow): RgsError {
+  const why = kindDef(kind).uniqueAcrossPools.find((u) => u.field === field)?.why ?? `${field} is unique across all pools`;
+  return new RgsError("uri_conflict", `${field} ${value} already belongs to ${kindDef(other.kind).label} '${other.name}' in pool ${other.pool}; ${why}`, {
+    details: [{ path: field, message: `${value} is taken by ${other.id}` }],
   });
 }
 
 function describeReferrers(users: readonly Referrer[]): string {
-  return users.map((u) => `${KINDS[u.kind].label} '${u.name}'`).join(", ");
+  return users.map((u) => `${kindDef(u.kind).label} '${u.name}'`).join(", ");
 }
 
 function inUse(kind: KindName, name: string, users: readonly Referrer[]): RgsError {
-  return new RgsError("in_use", `${KINDS[kind].label} '${name}' is still used by ${describeReferrers(users)}; change or delete those first`, {
+  return new RgsError("in_use", `${kindDef(kind).label} '${name}' is still used by ${describeReferrers(users)}; change or delete those first`, {
     details: { referencedBy: users },
   });
 }
@@ -448,12 +432,12 @@ async function writeGuard<T>(kind: KindName, name: string, write: () => Promise<
     switch (e.constraint) {
       case "name":
         throw new RgsError("name_conflict", `${aLabel(kind)} named '${name}' already exists in this pool`);
-      case "uri":
-        throw new RgsError("uri_conflict", `the primaryUri of workflow '${name}' already belongs to another workflow`);
+      case "unique":
+        throw new RgsError("uri_conflict", `the ${e.field ?? "address"} of ${kindDef(kind).label} '${name}' already belongs to another object`);
       case "reference":
-        throw new RgsError("reference_not_found", `${KINDS[kind].label} '${name}' references an object that no longer exists`);
+        throw new RgsError("reference_not_found", `${kindDef(kind).label} '${name}' references an object that no longer exists`);
       case "exclusive":
-        throw new RgsError("in_use", `a custom schedule used by ${KINDS[kind].label} '${name}' already belongs to another workflow`);
+        throw new RgsError("in_use", `an object used by ${kindDef(kind).label} '${name}' may serve one object only and already serves another`);
       case "idempotency":
         throw new RgsError("unavailable", "a request with the same Idempotency-Key is being processed; retry", { retryAfterSeconds: 1 });
       default:

@@ -1,5 +1,5 @@
 /**
- * The dynamic-provider shim stored in state, one per kind, and the helpers every resource file uses.
+ * The dynamic-provider shim stored in state, one per kind, and the resource base every kind's class extends.
  *
  * Pulumi serializes a dynamic provider into every resource's state and runs that copy for delete and
  * refresh. The shim captures only its kind; it loads `pulumi-rgs/provider-host` by package name when
@@ -7,9 +7,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as Host from "./host";
-import type { KindArgs, KindBodies } from "../sdk/backend";
+import { fieldsOf, kindDef, type KindArgs, type KindBodies } from "../sdk/model/index";
 import type { KindName } from "../sdk/model/kind";
-import { EXTRA_OUTPUTS, shapeOf } from "./host";
+import type { ServerFields } from "../sdk/views";
+import { EXTRA_OUTPUTS } from "./lifecycle";
 
 /** A value or nested value that may be an Output of another resource. */
 export type Inputs<T> = T extends readonly (infer U)[]
@@ -36,9 +37,9 @@ export type ArgsOf<K extends KindName> = { [F in keyof KindArgs[K]]: Inputs<Kind
 /** The outputs of a kind: its fields with the service's defaults, plus identity, etag and pool. */
 export type OutputsOf<K extends KindName> = { readonly [F in keyof KindBodies[K]]-?: pulumi.Output<KindBodies[K][F]> } & {
   /** service:ApplicationServer:<pool>/<id> */
-  readonly identity: pulumi.Output<string>;
-  /** The version the service last returned; updates send it in If-Match. */
-  readonly etag: pulumi.Output<string>;
+  readonly identity: pulumi.Output<ServerFields["identity"]>;
+  /** The version last read; an update is refused if the object has changed since. */
+  readonly etag: pulumi.Output<ServerFields["etag"]>;
   readonly pool: pulumi.Output<string>;
 };
 
@@ -50,6 +51,17 @@ type Method = keyof Host.Methods;
  * method name, and methods that only name themselves. The connection lives in the host module.
  */
 export function shimFor(kind: KindName): pulumi.dynamic.ResourceProvider {
+  const known = shims.get(kind);
+  if (known) return known;
+  const shim = makeShim(kind);
+  shims.set(kind, shim);
+  return shim;
+}
+
+// One shim per kind: Pulumi serializes a provider object once and reuses the text for every resource.
+const shims = new Map<KindName, pulumi.dynamic.ResourceProvider>();
+
+function makeShim(kind: KindName): pulumi.dynamic.ResourceProvider {
   const call = (method: Method, args: unknown[]) => (require("pulumi-rgs/provider-host") as typeof Host).call(kind, method, args);
   return {
     configure: (...a) => call("configure", a),
@@ -67,9 +79,9 @@ export function shimFor(kind: KindName): pulumi.dynamic.ResourceProvider {
  * the resource's place in the stack, from which create derives its Idempotency-Key: a create whose
  * answer was lost in one `pulumi up` is found again by the next instead of left behind.
  */
-export function propsFor(kind: KindName, name: string, args: object): pulumi.Inputs {
+function propsFor(kind: KindName, name: string, args: object): pulumi.Inputs {
   const seed: pulumi.Inputs = {};
-  for (const k of [...Object.keys(shapeOf(kind)), ...EXTRA_OUTPUTS]) seed[k] = undefined;
+  for (const k of [...Object.keys(fieldsOf(kind)), ...EXTRA_OUTPUTS]) seed[k] = undefined;
   return { ...seed, ...args, __key: `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}` };
 }
 
@@ -80,11 +92,26 @@ export function propsFor(kind: KindName, name: string, args: object): pulumi.Inp
  * half the program's time per resource. The SDK sets its own limit for the source position it
  * records, so that is kept.
  */
-export function stackTracesOff(): number {
+function stackTracesOff(): number {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   return limit;
 }
 
 /** The module of every type token: pulumi-nodejs:dynamic/rgs:<Type>. */
-export const TYPE_MODULE = "rgs";
+const TYPE_MODULE = "rgs";
+
+/**
+ * A Response Group object of kind K as a Pulumi resource, with the type token
+ * `pulumi-nodejs:dynamic/rgs:<Type>` and the kind's shim as its provider.
+ */
+export abstract class RgsResource<K extends KindName> extends pulumi.dynamic.Resource {
+  protected constructor(kind: K, name: string, args: ArgsOf<K>, opts?: pulumi.CustomResourceOptions) {
+    const limit = stackTracesOff();
+    try {
+      super(shimFor(kind), name, propsFor(kind, name, args), opts, TYPE_MODULE, kindDef(kind).typeName);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+}

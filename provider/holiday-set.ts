@@ -2,11 +2,9 @@
  * HolidaySet: dates when workflows take their holiday action (New-/Set-/Remove-CsRgsHolidaySet).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { RgsResource, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type HolidaySetArgs = ArgsOf<"holiday-sets">;
-
-const provider = shimFor("holiday-sets");
 
 export interface HolidaySet extends OutputsOf<"holiday-sets"> {}
 
@@ -17,13 +15,8 @@ export interface HolidaySet extends OutputsOf<"holiday-sets"> {}
  * const holidays = new rgs.HolidaySet("holidays", { name: "Holidays 2026",
  *   holidays: [{ name: "Christmas", startDate: "2026-12-25T00:00:00", endDate: "2026-12-26T00:00:00" }] });
  */
-export class HolidaySet extends pulumi.dynamic.Resource {
+export class HolidaySet extends RgsResource<"holiday-sets"> {
   constructor(name: string, args: HolidaySetArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = stackTracesOff();
-    try {
-      super(provider, name, propsFor("holiday-sets", name, args), opts, TYPE_MODULE, "HolidaySet");
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    super("holiday-sets", name, args, opts);
   }
 }

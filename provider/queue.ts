@@ -2,11 +2,9 @@
  * Queue: where calls wait for agents, with timeout and overflow handling (New-/Set-/Remove-CsRgsQueue).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { RgsResource, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type QueueArgs = ArgsOf<"queues">;
-
-const provider = shimFor("queues");
 
 export interface Queue extends OutputsOf<"queues"> {}
 
@@ -17,13 +15,8 @@ export interface Queue extends OutputsOf<"queues"> {}
  * const support = new rgs.Queue("support", { name: "Support", agentGroupIds: [tier1.id],
  *   timeoutThreshold: 300, timeoutAction: { action: "TransferToVoicemailUri", uri: "sip:support@contoso.com" } });
  */
-export class Queue extends pulumi.dynamic.Resource {
+export class Queue extends RgsResource<"queues"> {
   constructor(name: string, args: QueueArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = stackTracesOff();
-    try {
-      super(provider, name, propsFor("queues", name, args), opts, TYPE_MODULE, "Queue");
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    super("queues", name, args, opts);
   }
 }

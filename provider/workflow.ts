@@ -2,11 +2,9 @@
  * Workflow: the number callers dial and what happens to their call (New-/Set-/Remove-CsRgsWorkflow).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { propsFor, shimFor, stackTracesOff, TYPE_MODULE, type ArgsOf, type OutputsOf } from "./dynamic";
+import { RgsResource, type ArgsOf, type OutputsOf } from "./dynamic";
 
 export type WorkflowArgs = ArgsOf<"workflows">;
-
-const provider = shimFor("workflows");
 
 export interface Workflow extends OutputsOf<"workflows"> {}
 
@@ -17,13 +15,8 @@ export interface Workflow extends OutputsOf<"workflows"> {}
  * const helpDesk = new rgs.Workflow("help-desk", { name: "Help Desk", primaryUri: "sip:helpdesk@contoso.com",
  *   active: true, defaultAction: { action: "TransferToQueue", queueId: support.id } });
  */
-export class Workflow extends pulumi.dynamic.Resource {
+export class Workflow extends RgsResource<"workflows"> {
   constructor(name: string, args: WorkflowArgs, opts?: pulumi.CustomResourceOptions) {
-    const limit = stackTracesOff();
-    try {
-      super(provider, name, propsFor("workflows", name, args), opts, TYPE_MODULE, "Workflow");
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    super("workflows", name, args, opts);
   }
 }

@@ -91,8 +91,16 @@ const out = [
   "Every resource outputs its fields with the service's defaults filled in, plus `identity`, `etag` and `pool`.",
   "",
 ];
-for (const def of Object.values(sdk.KINDS)) {
-  out.push(`## ${def.typeName}`, "", `${jsonSchema(def.schema).description || ""}`, "", `Lync cmdlets: \`New-${def.cmdlet}\`, \`Set-${def.cmdlet}\`, \`Remove-${def.cmdlet}\`. Service collection: \`/v1/pools/{pool}/${def.kind}\`.`, "", table(def.schema), "");
+for (const [kind, def] of Object.entries(sdk.KINDS)) {
+  const facts = [`Lync cmdlets: \`New-${def.noun}\`, \`Set-${def.noun}\`, \`Remove-${def.noun}\`. Service collection: \`/v1/pools/{pool}/${kind}\`.`];
+  facts.push(`The name is unique in its pool among ${def.label} objects, compared without regard to case.`);
+  for (const u of def.uniqueAcrossPools) facts.push(`\`${u.field}\` is unique across all pools: ${u.why}.`);
+  if (def.referenceKinds.length > 0) {
+    facts.push(`References ${def.referenceKinds.map((k) => sdk.KINDS[k].label).join(", ")} objects of the same pool, which must exist; Pulumi creates them first.`);
+  }
+  if (def.exclusive) facts.push(`When it ${def.exclusive.state.replace(/^is /, "is ")}, one object at most may use it: ${def.exclusive.why}.`);
+  if (def.uniqueAcrossPools.length > 0) facts.push("A change of `pool` deletes the old object before creating the new one, since its unique values must be free first.");
+  out.push(`## ${def.typeName}`, "", `${jsonSchema(def.schema).description || ""}`, "", facts.join(" "), "", table(def.schema), "");
 }
 out.push("## Call actions", "", "A call action is `{action, prompt?, queueId?, question?, uri?}`. Which actions a place allows:", "");
 for (const [where, schema] of ACTIONS) {

@@ -48,16 +48,6 @@ export interface Referrer {
 
 export type ErrorDetails = readonly FieldProblem[] | { readonly referencedBy: readonly Referrer[] };
 
-/** The body of every non-2xx answer. */
-export interface ErrorEnvelope {
-  error: {
-    code: ServiceErrorCode;
-    message: string;
-    requestId: string;
-    details?: ErrorDetails;
-  };
-}
-
 const BRAND = Symbol.for("pulumi-rgs.RgsError");
 
 export interface RgsErrorOptions {

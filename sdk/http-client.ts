@@ -5,12 +5,13 @@
  * answer never makes a second object or overwrites someone else's edit.
  */
 import { randomUUID } from "node:crypto";
-import type { Backend, KindArgs, ListOptions, Page, Pool, RgsObject, Settings } from "./backend";
-import { isServiceErrorCode, RgsError, type ErrorEnvelope } from "./errors";
+import type { Backend, CreateOptions, Created, ListOptions, Page, Pool, RgsObject, Settings } from "./backend";
+import { isServiceErrorCode, RgsError } from "./errors";
+import { stableJson } from "./json";
 import type { KindName } from "./model/kind";
-import { KINDS } from "./model/index";
-import { SERVER_FIELDS } from "./model/common";
+import { kindDef, type KindArgs } from "./model/index";
 import type { SettingsArgs } from "./model/settings";
+import { SERVER_FIELDS, type ErrorEnvelope } from "./views";
 
 export interface HttpBackendOptions {
   /** Base URL of the service, e.g. http://127.0.0.1:8080 */
@@ -40,17 +41,14 @@ interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-const RETRY_STATUS = new Set([429, 503]);
-
-const REPLAYED = Symbol.for("pulumi-rgs.replayed");
-
-/**
- * True when a create was answered with the stored answer of an earlier create with the same
- * Idempotency-Key and body; that object may have changed or gone since.
- */
-export function wasReplayed(obj: object): boolean {
-  return (obj as Record<symbol, unknown>)[REPLAYED] === true;
+/** What one call came to after its retries: its answer or its error, and whether an attempt's outcome was unknown. */
+interface Outcome {
+  result: Attempt | RgsError;
+  /** An earlier attempt's answer was lost, so it may have been applied. */
+  retried: boolean;
 }
+
+const RETRY_STATUS = new Set([429, 503]);
 
 export class HttpBackend implements Backend {
   private readonly endpoint: string;
@@ -74,7 +72,7 @@ export class HttpBackend implements Backend {
     this.userAgent = options.userAgent ?? "pulumi-rgs";
   }
 
-  async tryGet<K extends KindName>(pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
+  async get<K extends KindName>(pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
     try {
       return (await this.request({ method: "GET", path: objectPath(pool, kind, id) })).body as RgsObject<K>;
     } catch (e) {
@@ -93,47 +91,38 @@ export class HttpBackend implements Backend {
     return r.body as Page<RgsObject<K>>;
   }
 
-  async tryGetByName<K extends KindName>(pool: string, kind: K, name: string): Promise<RgsObject<K> | undefined> {
+  async findByName<K extends KindName>(pool: string, kind: K, name: string): Promise<RgsObject<K> | undefined> {
     return (await this.list(pool, kind, { name })).items[0];
   }
 
-  async create<K extends KindName>(
-    pool: string,
-    kind: K,
-    body: KindArgs[K],
-    options: { idempotencyKey?: string } = {},
-  ): Promise<RgsObject<K>> {
-    const key = options.idempotencyKey ?? randomUUID();
+  /** Every create carries an Idempotency-Key: the request key when given, so a later run finds this create again. */
+  async create<K extends KindName>(pool: string, kind: K, body: KindArgs[K], options: CreateOptions = {}): Promise<Created<K>> {
+    const key = options.requestKey ?? randomUUID();
     const r = await this.request({
       method: "POST",
       path: collectionPath(pool, kind),
       body,
       headers: { "idempotency-key": key },
     });
-    const obj = r.body as RgsObject<K>;
-    if (r.headers.get("idempotent-replayed") === "true") Object.defineProperty(obj, REPLAYED, { value: true });
-    return obj;
+    return { object: r.body as RgsObject<K>, replayed: r.headers.get("idempotent-replayed") === "true" };
   }
 
-  async update<K extends KindName>(pool: string, kind: K, id: string, body: KindArgs[K], etag: string): Promise<RgsObject<K>> {
+  async update<K extends KindName>(pool: string, kind: K, id: string, body: KindArgs[K], version: string): Promise<RgsObject<K>> {
     const path = objectPath(pool, kind, id);
-    try {
-      return (await this.request({ method: "PUT", path, body, headers: { "if-match": quoteEtag(etag) } })).body as RgsObject<K>;
-    } catch (e) {
-      // An earlier attempt may have applied before its answer was lost; then the object already
-      // holds this body and the 412 is our own write.
-      if (RgsError.isRgsError(e) && e.code === "etag_mismatch" && (e as RetriedError).retried) {
-        const now = await this.tryGet(pool, kind, id);
-        if (now && sameBody(kind, body, now)) return now;
-      }
-      throw e;
+    const { result, retried } = await this.send({ method: "PUT", path, body, headers: { "if-match": quoteEtag(version) } });
+    if (!(result instanceof Error)) return result.body as RgsObject<K>;
+    // An earlier attempt may have applied before its answer was lost; then the object already
+    // holds this body and the 412 is our own write.
+    if (result.code === "etag_mismatch" && retried) {
+      const now = await this.get(pool, kind, id);
+      if (now && sameBody(kind, body, now)) return now;
     }
+    throw result;
   }
 
-  async delete(pool: string, kind: KindName, id: string, options: { etag?: string } = {}): Promise<boolean> {
-    const headers: Record<string, string> = options.etag ? { "if-match": quoteEtag(options.etag) } : {};
+  async delete(pool: string, kind: KindName, id: string): Promise<boolean> {
     try {
-      await this.request({ method: "DELETE", path: objectPath(pool, kind, id), headers });
+      await this.request({ method: "DELETE", path: objectPath(pool, kind, id) });
       return true;
     } catch (e) {
       if (RgsError.isRgsError(e) && e.code === "not_found") return false;
@@ -145,8 +134,8 @@ export class HttpBackend implements Backend {
     return (await this.request({ method: "GET", path: `/v1/pools/${enc(pool)}/settings` })).body as Settings;
   }
 
-  async updateSettings(pool: string, body: SettingsArgs, etag?: string): Promise<Settings> {
-    const headers: Record<string, string> = etag ? { "if-match": quoteEtag(etag) } : {};
+  async updateSettings(pool: string, body: SettingsArgs, version?: string): Promise<Settings> {
+    const headers: Record<string, string> = version ? { "if-match": quoteEtag(version) } : {};
     return (await this.request({ method: "PUT", path: `/v1/pools/${enc(pool)}/settings`, body, headers })).body as Settings;
   }
 
@@ -154,12 +143,22 @@ export class HttpBackend implements Backend {
     return ((await this.request({ method: "GET", path: "/v1/pools" })).body as { items: Pool[] }).items;
   }
 
+  /** Provisions a pool (an admin's call, not part of Backend: a real pool exists before any tool sees it). */
   async putPool(fqdn: string): Promise<Pool> {
     return (await this.request({ method: "PUT", path: `/v1/pools/${enc(fqdn)}`, body: {} })).body as Pool;
   }
 
-  /** One call, retried on 429, 503 and connection errors with exponential backoff and jitter. */
+  /** Nothing is held between calls. */
+  async close(): Promise<void> {}
+
   private async request(options: RequestOptions): Promise<Attempt> {
+    const { result } = await this.send(options);
+    if (result instanceof Error) throw result;
+    return result;
+  }
+
+  /** One call, retried on 429, 503 and connection errors with exponential backoff and jitter. */
+  private async send(options: RequestOptions): Promise<Outcome> {
     let retried = false;
     for (let attempt = 0; ; attempt++) {
       let result: Attempt | RgsError;
@@ -168,13 +167,10 @@ export class HttpBackend implements Backend {
       } catch (e) {
         result = RgsError.isRgsError(e) ? e : new RgsError("connection_failed", String(e), { cause: e });
       }
-      if (!(result instanceof Error) && result.status < 400) return result;
+      if (!(result instanceof Error) && result.status < 400) return { result, retried };
       const error = result instanceof Error ? result : toError(options, result);
       const transient = error.code === "connection_failed" || error.code === "timeout" || RETRY_STATUS.has(error.status);
-      if (!transient || attempt >= this.maxRetries) {
-        if (retried) (error as RetriedError).retried = true;
-        throw error;
-      }
+      if (!transient || attempt >= this.maxRetries) return { result: error, retried };
       // Only a lost answer leaves the outcome unknown; a 429 or 503 was refused before any write.
       if (error.code === "connection_failed" || error.code === "timeout") retried = true;
       await sleep(this.delay(attempt, error.retryAfterSeconds));
@@ -235,10 +231,6 @@ export class HttpBackend implements Backend {
   }
 }
 
-interface RetriedError extends RgsError {
-  retried?: boolean;
-}
-
 function toError(options: RequestOptions, r: Attempt): RgsError {
   const env = (r.body as Partial<ErrorEnvelope> | undefined)?.error;
   const retryAfter = parseRetryAfter(r.headers.get("retry-after"));
@@ -262,20 +254,11 @@ function parseRetryAfter(v: string | null): number | undefined {
 }
 
 function sameBody(kind: KindName, sent: unknown, now: Record<string, unknown>): boolean {
-  const parsed = KINDS[kind].schema.safeParse(sent);
+  const parsed = kindDef(kind).schema.safeParse(sent);
   if (!parsed.success) return false;
   const stored: Record<string, unknown> = { ...now };
   for (const f of SERVER_FIELDS) delete stored[f];
   return stableJson(parsed.data) === stableJson(stored);
-}
-
-/** JSON with object keys sorted, for comparing values regardless of key order. */
-export function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value) =>
-    value && typeof value === "object" && !Array.isArray(value)
-      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
-      : value,
-  );
 }
 
 function quoteEtag(etag: string): string {

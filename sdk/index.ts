@@ -6,3 +6,5 @@ export * from "./model/index";
 export * from "./errors";
 export * from "./backend";
 export * from "./http-client";
+export * from "./json";
+export * from "./views";

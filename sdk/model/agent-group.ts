@@ -52,10 +52,12 @@ export type AgentGroupArgs = z.input<typeof AgentGroupSchema>;
 export type AgentGroupBody = z.output<typeof AgentGroupSchema>;
 
 export const AgentGroupKind = defineKind({
-  kind: "agent-groups",
   typeName: "AgentGroup",
-  cmdlet: "CsRgsAgentGroup",
+  noun: "CsRgsAgentGroup",
+  dotNetType: "Microsoft.Rtc.Rgs.Management.WritableSettings.AgentGroup",
   label: "agent group",
   schema: AgentGroupSchema,
+  referenceKinds: [],
   references: () => [],
+  uniqueAcrossPools: [],
 });

@@ -102,17 +102,3 @@ export function serviceIdentity(pool: string): string {
 export function objectIdentity(pool: string, id: string): string {
   return `${serviceIdentity(pool)}/${id}`;
 }
-
-/** Fields the service sets on every object; a body may carry them back, and they are ignored. */
-export const SERVER_FIELDS = ["id", "identity", "etag", "ownerPool", "createdAt", "updatedAt"] as const;
-
-/** Server fields as they appear on every object the service returns. */
-export const ServerFields = z.object({
-  id: z.string().describe("GUID assigned by the service."),
-  identity: z.string().describe("service:ApplicationServer:<pool>/<id>"),
-  etag: z.string().describe("Version tag; send it back in If-Match to update."),
-  ownerPool: z.string().describe("FQDN of the pool that owns the object."),
-  createdAt: z.string().describe("When the object was created (ISO 8601, UTC)."),
-  updatedAt: z.string().describe("When the object last changed (ISO 8601, UTC)."),
-});
-export type ServerFields = z.infer<typeof ServerFields>;

@@ -20,12 +20,14 @@ export type HolidaySetArgs = z.input<typeof HolidaySetSchema>;
 export type HolidaySetBody = z.output<typeof HolidaySetSchema>;
 
 export const HolidaySetKind = defineKind({
-  kind: "holiday-sets",
   typeName: "HolidaySet",
-  cmdlet: "CsRgsHolidaySet",
+  noun: "CsRgsHolidaySet",
+  dotNetType: "Microsoft.Rtc.Rgs.Management.WritableSettings.HolidaySet",
   label: "holiday set",
   schema: HolidaySetSchema,
+  referenceKinds: [],
   references: () => [],
+  uniqueAcrossPools: [],
   // New-CsRgsHolidaySet requires a holiday; Set-CsRgsHolidaySet may clear the list.
   createRules(h: HolidaySetBody): FieldIssue[] {
     return h.holidays.length === 0 ? [{ path: "holidays", message: "must list at least one holiday when the set is created" }] : [];

@@ -63,10 +63,19 @@ export type HoursOfBusinessArgs = z.input<typeof HoursOfBusinessSchema>;
 export type HoursOfBusinessBody = z.output<typeof HoursOfBusinessSchema>;
 
 export const HoursOfBusinessKind = defineKind({
-  kind: "hours-of-business",
   typeName: "HoursOfBusiness",
-  cmdlet: "CsRgsHoursOfBusiness",
+  noun: "CsRgsHoursOfBusiness",
+  dotNetType: "Microsoft.Rtc.Rgs.Management.WritableSettings.BusinessHours",
   label: "hours of business",
   schema: HoursOfBusinessSchema,
+  referenceKinds: [],
   references: () => [],
+  uniqueAcrossPools: [],
+  // The web tool's per-workflow schedule: Custom=True hours serve the one workflow they were made for.
+  exclusive: {
+    when: (h: HoursOfBusinessBody) => h.custom === true,
+    state: "is a custom schedule (custom: true)",
+    becoming: "become custom",
+    why: "a custom schedule serves one workflow",
+  },
 });

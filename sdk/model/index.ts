@@ -20,17 +20,53 @@ export * from "./queue";
 export * from "./settings";
 export * from "./workflow";
 
-/** Every kind, in the order a deployment creates them. */
-export const KINDS: Readonly<Record<KindName, KindDef>> = {
-  "agent-groups": AgentGroupKind as unknown as KindDef,
-  queues: QueueKind as unknown as KindDef,
-  "hours-of-business": HoursOfBusinessKind as unknown as KindDef,
-  "holiday-sets": HolidaySetKind as unknown as KindDef,
-  workflows: WorkflowKind as unknown as KindDef,
-};
+/** Every kind, in the order a deployment creates them, with its facts and rules. */
+export const KINDS = {
+  "agent-groups": AgentGroupKind,
+  queues: QueueKind,
+  "hours-of-business": HoursOfBusinessKind,
+  "holiday-sets": HolidaySetKind,
+  workflows: WorkflowKind,
+} satisfies { readonly [K in KindName]: KindDef<z.ZodType> };
+
+type Registry = typeof KINDS;
+
+/** The stored body of each kind, defaults filled in. */
+export type KindBodies = { [K in KindName]: z.output<Registry[K]["schema"]> };
+/** The body of each kind as a caller may write it, defaults left out. */
+export type KindArgs = { [K in KindName]: z.input<Registry[K]["schema"]> };
+
+/** The facts of a kind, for code that handles every kind alike. */
+export function kindDef(kind: KindName): KindDef {
+  return KINDS[kind] as KindDef;
+}
 
 export function isKindName(s: string): s is KindName {
   return (KIND_NAMES as readonly string[]).includes(s);
+}
+
+/** The kind's label with its article: "an agent group", "a queue", "an hours of business". */
+export function aLabel(kind: KindName): string {
+  const label = kindDef(kind).label;
+  return `${/^(?:[aeiou]|hours)/.test(label) ? "an" : "a"} ${label}`;
+}
+
+/** The fields of a kind, from its schema. */
+export function fieldsOf(kind: KindName): Record<string, z.ZodType> {
+  return (kindDef(kind).schema as unknown as z.ZodObject).shape;
+}
+
+/** The values of a body that must be unique across pools, each as `<kind>/<field>/<key>`. */
+export function uniqueKeysOf(kind: KindName, body: Record<string, unknown>): { field: string; value: string; key: string }[] {
+  return kindDef(kind).uniqueAcrossPools.flatMap((u) => {
+    const value = body[u.field];
+    return typeof value === "string" ? [{ field: u.field, value, key: `${kind}/${u.field}/${u.key(value)}` }] : [];
+  });
+}
+
+/** True when an object of a kind, as it is, may be referenced by one object only. */
+export function isExclusive(kind: KindName, body: Record<string, unknown>): boolean {
+  return kindDef(kind).exclusive?.when(body) ?? false;
 }
 
 /** Zod issues as field problems whose message names the value that was given. */
@@ -78,10 +114,11 @@ export function preview(value: unknown): string {
 
 /** Parses a body of a kind: the schema, then the rules that hold only on create. */
 export function parseBody(
-  def: KindDef,
+  kind: KindName,
   body: unknown,
   mode: "create" | "update",
 ): { ok: true; value: Record<string, unknown> } | { ok: false; issues: FieldIssue[] } {
+  const def = kindDef(kind);
   const r = def.schema.safeParse(body, { reportInput: true });
   if (!r.success) return { ok: false, issues: toFieldIssues(r.error) };
   const value = r.data as Record<string, unknown>;

@@ -1,10 +1,13 @@
 /**
- * What every top-level kind declares once: its route segment, its schema, and the objects it references.
+ * What every top-level kind declares once: its Lync names, its route segment, its schema, what it
+ * references, what must be unique and where, and its own rules. The service, the stores, the
+ * provider, OpenAPI and the docs read these facts from the registry (registry.ts), never again
+ * from code of their own.
  */
-import { z } from "zod";
+import type { z } from "zod";
 
+/** Every kind, in the order a deployment creates them; the route segment of `/v1/pools/{fqdn}/{kind}`. */
 export const KIND_NAMES = ["agent-groups", "queues", "hours-of-business", "holiday-sets", "workflows"] as const;
-/** A collection segment of the HTTP contract: `/v1/pools/{fqdn}/{kind}`. */
 export type KindName = (typeof KIND_NAMES)[number];
 
 /** One reference from an object to another of the same pool. */
@@ -20,16 +23,45 @@ export interface FieldIssue {
   readonly message: string;
 }
 
+/**
+ * A field whose value is unique beyond the name's scope. Names are unique per pool and kind for
+ * every kind; these are unique across every pool of the deployment.
+ */
+export interface UniqueAcrossPools {
+  readonly field: string;
+  /** The form values are compared in. */
+  key(value: string): string;
+  /** Why, for the conflict message: "a primary URI is a directory contact". */
+  readonly why: string;
+}
+
+/** An object that, in some state, serves one referrer only (a custom schedule serves one workflow). */
+export interface Exclusive<B> {
+  when(body: B): boolean;
+  /** The state, for messages: "is a custom schedule (custom: true)". */
+  readonly state: string;
+  /** The change into that state, for messages: "become custom". */
+  readonly becoming: string;
+  readonly why: string;
+}
+
 export interface KindDef<S extends z.ZodType = z.ZodType> {
-  readonly kind: KindName;
-  /** The resource name in Pulumi and the noun in Lync's cmdlets (New-CsRgs<cmdlet>). */
+  /** The resource class in Pulumi: AgentGroup, Queue, … */
   readonly typeName: string;
-  readonly cmdlet: string;
+  /** The noun of Lync's cmdlets: New-/Get-/Set-/Remove-<noun>. */
+  readonly noun: string;
+  /** The .NET type of the object the cmdlets return. */
+  readonly dotNetType: string;
   /** A singular phrase for messages: "agent group". */
   readonly label: string;
   readonly schema: S;
-  /** Objects this one references, for integrity checks and delete ordering. */
+  /** The kinds this kind's fields may reference, for store constraints, docs and ordering. */
+  readonly referenceKinds: readonly KindName[];
+  /** Objects this one references, each with its path. */
   references(body: z.output<S>): Reference[];
+  readonly uniqueAcrossPools: readonly UniqueAcrossPools[];
+  /** When an object of this kind, as it is, may be referenced by one object only. */
+  readonly exclusive?: Exclusive<z.output<S>>;
   /** Rules that hold only when the object is created (New-* asks more than Set-*). */
   createRules?(body: z.output<S>): FieldIssue[];
 }

@@ -45,11 +45,13 @@ export type QueueArgs = z.input<typeof QueueSchema>;
 export type QueueBody = z.output<typeof QueueSchema>;
 
 export const QueueKind = defineKind({
-  kind: "queues",
   typeName: "Queue",
-  cmdlet: "CsRgsQueue",
+  noun: "CsRgsQueue",
+  dotNetType: "Microsoft.Rtc.Rgs.Management.WritableSettings.Queue",
   label: "queue",
   schema: QueueSchema,
+  referenceKinds: ["agent-groups", "queues"],
+  uniqueAcrossPools: [],
   references(q: QueueBody): Reference[] {
     return [
       ...q.agentGroupIds.map((id, i) => ({ kind: "agent-groups" as const, id, path: `agentGroupIds.${i}` })),

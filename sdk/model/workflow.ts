@@ -76,11 +76,14 @@ export type WorkflowArgs = z.input<typeof WorkflowSchema>;
 export type WorkflowBody = z.output<typeof WorkflowSchema>;
 
 export const WorkflowKind = defineKind({
-  kind: "workflows",
   typeName: "Workflow",
-  cmdlet: "CsRgsWorkflow",
+  noun: "CsRgsWorkflow",
+  dotNetType: "Microsoft.Rtc.Rgs.Management.WritableSettings.Workflow",
   label: "workflow",
   schema: WorkflowSchema,
+  referenceKinds: ["hours-of-business", "holiday-sets", "queues"],
+  // The primary URI is the SIP address of a directory contact, which exists once in a deployment.
+  uniqueAcrossPools: [{ field: "primaryUri", key: (uri) => uri.toLowerCase(), why: "a primary URI is unique across all pools" }],
   references(w: WorkflowBody): Reference[] {
     const refs: Reference[] = [];
     if (w.businessHoursId !== null) refs.push({ kind: "hours-of-business", id: w.businessHoursId, path: "businessHoursId" });

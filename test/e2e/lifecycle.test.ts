@@ -111,7 +111,7 @@ describe("the quickstart with the Pulumi CLI", () => {
 
     const up = await stack.up();
     expect(up.summary.resourceChanges).toEqual({ same: 5, update: 1 });
-    const after = await api.tryGet(POOL, "queues", before.id);
+    const after = await api.get(POOL, "queues", before.id);
     expect(after?.timeoutThreshold).toBe(240);
     expect(after?.etag).not.toBe(before.etag);
   });
@@ -127,7 +127,7 @@ describe("the quickstart with the Pulumi CLI", () => {
     expect(changedProperties(preview.stdout)).toEqual(["timeoutThreshold"]);
 
     await stack.up();
-    expect((await api.tryGet(POOL, "queues", queue.id))?.timeoutThreshold).toBe(240);
+    expect((await api.get(POOL, "queues", queue.id))?.timeoutThreshold).toBe(240);
   });
 
   it("drops an object deleted through the API on refresh and creates it again on up", async () => {
@@ -158,13 +158,13 @@ describe("the quickstart with the Pulumi CLI", () => {
     await stack.refresh();
     const up = await stack.up();
     expect(up.summary.result).toBe("succeeded");
-    const now = await api.tryGet(POOL, "queues", queue.id);
+    const now = await api.get(POOL, "queues", queue.id);
     expect(now?.timeoutThreshold).toBe(250);
     expect(now?.description).toBeNull();
   });
 
   it("adopts an object created through the API when adopt is true", async () => {
-    const existing = await api.create(POOL, "agent-groups", { name: "Escalations", agentAlertTime: 45 });
+    const existing = (await api.create(POOL, "agent-groups", { name: "Escalations", agentAlertTime: 45 })).object;
     editProgram(
       "export const workflowIdentity",
       `const escalations = new rgs.AgentGroup("escalations", { name: "Escalations", adopt: true, agentsByUri: ["sip:erin@contoso.com"] });
@@ -174,7 +174,7 @@ export const workflowIdentity`,
     const up = await stack.up();
     expect(up.summary.resourceChanges?.create).toBe(1);
     expect(up.outputs.escalationsId.value).toBe(existing.id);
-    const now = await api.tryGet(POOL, "agent-groups", existing.id);
+    const now = await api.get(POOL, "agent-groups", existing.id);
     expect(now?.agentsByUri).toEqual(["sip:erin@contoso.com"]);
     expect(now?.agentAlertTime).toBe(20);
     expect((await api.list(POOL, "agent-groups", { name: "escalations" })).items).toHaveLength(1);

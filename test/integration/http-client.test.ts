@@ -33,19 +33,19 @@ describe("against the real service", () => {
   });
 
   it("creates, reads, lists, updates and deletes", async () => {
-    const ag = await client.create(POOL, "agent-groups", { name: "Client agents", routingMethod: "Serial" });
+    const ag = (await client.create(POOL, "agent-groups", { name: "Client agents", routingMethod: "Serial" })).object;
     expect(ag).toMatchObject({ name: "Client agents", routingMethod: "Serial", agentAlertTime: 20, etag: "v1", ownerPool: POOL });
     expect(ag.identity).toBe(`service:ApplicationServer:${POOL}/${ag.id}`);
-    expect(await client.tryGet(POOL, "agent-groups", ag.id)).toEqual(ag);
-    expect(await client.tryGetByName(POOL, "agent-groups", "CLIENT AGENTS")).toEqual(ag);
-    expect(await client.tryGetByName(POOL, "agent-groups", "Nobody")).toBeUndefined();
+    expect(await client.get(POOL, "agent-groups", ag.id)).toEqual(ag);
+    expect(await client.findByName(POOL, "agent-groups", "CLIENT AGENTS")).toEqual(ag);
+    expect(await client.findByName(POOL, "agent-groups", "Nobody")).toBeUndefined();
 
     const updated = await client.update(POOL, "agent-groups", ag.id, { name: "Client agents", routingMethod: "RoundRobin" }, ag.etag);
     expect(updated).toMatchObject({ routingMethod: "RoundRobin", etag: "v2" });
 
-    expect(await client.delete(POOL, "agent-groups", ag.id, { etag: updated.etag })).toBe(true);
+    expect(await client.delete(POOL, "agent-groups", ag.id)).toBe(true);
     expect(await client.delete(POOL, "agent-groups", ag.id)).toBe(false);
-    expect(await client.tryGet(POOL, "agent-groups", ag.id)).toBeUndefined();
+    expect(await client.get(POOL, "agent-groups", ag.id)).toBeUndefined();
   });
 
   it("pages through a list", async () => {
@@ -53,7 +53,7 @@ describe("against the real service", () => {
     for (let i = 0; i < 5; i++) made.push((await client.create(POOL, "holiday-sets", {
       name: `Paged ${i}`,
       holidays: [{ name: "Day", startDate: "2026-01-01T00:00:00", endDate: "2026-01-02T00:00:00" }],
-    })).id);
+    })).object.id);
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
@@ -66,10 +66,11 @@ describe("against the real service", () => {
   });
 
   it("replays a create with the same idempotency key", async () => {
-    const a = await client.create(POOL, "queues", { name: "Keyed by client" }, { idempotencyKey: "client-key-1" });
-    const b = await client.create(POOL, "queues", { name: "Keyed by client" }, { idempotencyKey: "client-key-1" });
-    expect(b.id).toBe(a.id);
-    const reused = await caught(client.create(POOL, "queues", { name: "Other" }, { idempotencyKey: "client-key-1" }));
+    const a = await client.create(POOL, "queues", { name: "Keyed by client" }, { requestKey: "client-key-1" });
+    const b = await client.create(POOL, "queues", { name: "Keyed by client" }, { requestKey: "client-key-1" });
+    expect(b.object.id).toBe(a.object.id);
+    expect([a.replayed, b.replayed]).toEqual([false, true]);
+    const reused = await caught(client.create(POOL, "queues", { name: "Other" }, { requestKey: "client-key-1" }));
     expect(reused.code).toBe("idempotency_key_reused");
     expect(reused.status).toBe(422);
   });
@@ -84,7 +85,7 @@ describe("against the real service", () => {
     ]);
     expect(describeError(invalid)).toContain("  timeoutThreshold: must be from 10 to 65535 seconds");
 
-    const ag = await client.create(POOL, "agent-groups", { name: "Held agents" });
+    const ag = (await client.create(POOL, "agent-groups", { name: "Held agents" })).object;
     await client.create(POOL, "queues", { name: "Holding queue", agentGroupIds: [ag.id] });
     const inUse = await caught(client.delete(POOL, "agent-groups", ag.id));
     expect(inUse.code).toBe("in_use");
@@ -164,7 +165,7 @@ describe("against a scripted server", () => {
   it("sends an Idempotency-Key on create, the same one on every retry", async () => {
     const s = await serve((_req, n) => (n < 2 ? { status: 503, headers: { "retry-after": "0" }, body: envelope("unavailable") } : { status: 201, body: agentGroup }));
     const client = new HttpBackend({ endpoint: s.url, token: "secret-token", ...fast });
-    expect(await client.create(POOL, "agent-groups", { name: "Scripted" })).toEqual(agentGroup);
+    expect(await client.create(POOL, "agent-groups", { name: "Scripted" })).toEqual({ object: agentGroup, replayed: false });
     const keys = s.requests.map((r) => r.headers["idempotency-key"]);
     expect(keys).toHaveLength(3);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -177,16 +178,16 @@ describe("against a scripted server", () => {
     expect(s.requests[3].headers["idempotency-key"]).not.toBe(keys[0]);
   });
 
-  it("sends If-Match on update and delete, quoting a bare etag", async () => {
+  it("sends If-Match on update, quoting a bare version, and none on delete", async () => {
     const s = await serve((req) => (req.method === "DELETE" ? { status: 204 } : { status: 200, body: agentGroup }));
     const client = new HttpBackend({ endpoint: s.url, token: "t", ...fast });
     await client.update(POOL, "agent-groups", agentGroup.id, { name: "Scripted" }, "v1");
     await client.update(POOL, "agent-groups", agentGroup.id, { name: "Scripted" }, '"v2"');
-    expect(await client.delete(POOL, "agent-groups", agentGroup.id, { etag: "v3" })).toBe(true);
+    expect(await client.delete(POOL, "agent-groups", agentGroup.id)).toBe(true);
     expect(s.requests.map((r) => [r.method, r.headers["if-match"]])).toEqual([
       ["PUT", '"v1"'],
       ["PUT", '"v2"'],
-      ["DELETE", '"v3"'],
+      ["DELETE", undefined],
     ]);
     expect(s.requests[0].url).toBe(`/v1/pools/${POOL}/agent-groups/${agentGroup.id}`);
   });
@@ -262,7 +263,7 @@ describe("an update whose answer was lost", () => {
       return { status: res.status, headers: { "content-type": "application/json" }, body: text };
     });
     const client = new HttpBackend({ endpoint: proxy.url, token: svc.tokens.operator, timeoutMs: 1000, ...fast });
-    const q = await client.create(POOL, "queues", { name: "Lost answer" });
+    const q = (await client.create(POOL, "queues", { name: "Lost answer" })).object;
     const updated = await client.update(POOL, "queues", q.id, { name: "Lost answer", timeoutThreshold: 90 }, q.etag);
     expect(updated).toMatchObject({ id: q.id, timeoutThreshold: 90, etag: "v2" });
     // The PUT was sent again after its answer was lost, met 412, and the client read the object.

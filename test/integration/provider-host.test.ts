@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { create, read, remove, update, type Connection } from "../../provider/host";
+import type { Connection } from "../../provider/connection";
+import { create, read, remove, update } from "../../provider/lifecycle";
 import { shimFor } from "../../provider/dynamic";
 import { HttpBackend } from "../../sdk/http-client";
 import { startService, type RunningService } from "../helpers/service";
@@ -62,7 +63,7 @@ describe("provider methods against the service", () => {
 
   it("fails an update of an object changed elsewhere with a message that says to refresh", async () => {
     const created = await create("queues", conn, { name: "Stale", pool: POOL });
-    const current = (await api.tryGet(POOL, "queues", created.id))!;
+    const current = (await api.get(POOL, "queues", created.id))!;
     await api.update(POOL, "queues", created.id, { ...current, timeoutThreshold: 30 } as never, current.etag);
     const e = await failure(update("queues", conn, created.id, created.outs!, { name: "Stale", pool: POOL, overflowThreshold: 5 }));
     expect(e.message).toMatch(/queue 'Stale' changed outside Pulumi.*pulumi refresh/);
@@ -77,7 +78,7 @@ describe("provider methods against the service", () => {
   });
 
   it("refuses a name taken in the pool unless adopt is true, then takes the object over", async () => {
-    const existing = await api.create(POOL, "agent-groups", { name: "Existing", agentAlertTime: 60 });
+    const existing = (await api.create(POOL, "agent-groups", { name: "Existing", agentAlertTime: 60 })).object;
     const e = await failure(create("agent-groups", conn, { name: "existing", pool: POOL }));
     expect(e.message).toMatch(/cannot create agent group 'existing'.*already has an agent group named 'existing'/s);
     const adopted = await create("agent-groups", conn, { name: "Existing", pool: POOL, adopt: true, agentAlertTime: 25 });
@@ -87,7 +88,7 @@ describe("provider methods against the service", () => {
 
   it("keeps the id of an adopted object whose update failed, so the engine tracks it", async () => {
     await api.create(POOL, "workflows", { name: "Taken", primaryUri: "sip:taken@contoso.com" });
-    const target = await api.create(POOL, "workflows", { name: "Adoptee", primaryUri: "sip:adoptee@contoso.com" });
+    const target = (await api.create(POOL, "workflows", { name: "Adoptee", primaryUri: "sip:adoptee@contoso.com" })).object;
     const e = await failure(create("workflows", conn, { name: "Adoptee", pool: POOL, adopt: true, primaryUri: "sip:taken@contoso.com" }));
     expect(e.id).toBe(target.id);
     expect(e.properties).toMatchObject({ name: "Adoptee", primaryUri: "sip:adoptee@contoso.com", pool: POOL });
@@ -104,13 +105,13 @@ describe("provider methods against the service", () => {
     await api.delete(POOL, "agent-groups", first.id);
     const fresh = await create("agent-groups", conn, inputs);
     expect(fresh.id).not.toBe(first.id);
-    expect((await api.tryGet(POOL, "agent-groups", fresh.id))?.agentAlertTime).toBe(30);
+    expect((await api.get(POOL, "agent-groups", fresh.id))?.agentAlertTime).toBe(30);
     expect(fresh.outs).not.toHaveProperty("__key");
   });
 
   it("names the setting to fix when no endpoint or token is configured", async () => {
     const e1 = await failure(create("agent-groups", { pool: POOL }, { name: "x", pool: POOL }));
-    expect(e1.message).toMatch(/rgs:endpoint.*RGS_ENDPOINT/);
+    expect(e1.message).toMatch(/rgs:endpoint.*RGS_ENDPOINT.*rgs:shell.*RGS_SHELL/);
     const e2 = await failure(create("agent-groups", { endpoint: service.url, pool: POOL }, { name: "x", pool: POOL }));
     expect(e2.message).toMatch(/rgs:token.*RGS_TOKEN/);
     const e3 = await failure(create("agent-groups", { ...conn, token: "not-a-token" }, { name: "x", pool: POOL }));
@@ -142,6 +143,6 @@ describe("the serialized provider", () => {
     const checked = await provider.check!({}, { name: "Serialized" });
     expect(checked.failures).toEqual([]);
     const created = await provider.create(checked.inputs);
-    expect((await api.tryGet(POOL, "agent-groups", created.id))?.name).toBe("Serialized");
+    expect((await api.get(POOL, "agent-groups", created.id))?.name).toBe("Serialized");
   });
 });

@@ -2,8 +2,8 @@
  * The provider's check and diff: no network, every failure path, no perpetual diff.
  */
 import { describe, expect, it } from "vitest";
-import { check, diff, outputsOf } from "../../provider/host";
-import { KINDS } from "../../sdk/model/index";
+import { check, diff, outputsOf } from "../../provider/lifecycle";
+import { kindDef } from "../../sdk/model/index";
 import type { KindName } from "../../sdk/model/kind";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -97,7 +97,7 @@ describe("check", () => {
 
 describe("diff", () => {
   const stored = (kind: KindName, body: Record<string, unknown>) =>
-    outputsOf({ ...(KINDS[kind].schema.parse(body) as object), id: QUEUE_ID, identity: "x", etag: "v1", ownerPool: "pool01.contoso.com", createdAt: "t", updatedAt: "t" }, "pool01.contoso.com");
+    outputsOf({ ...(kindDef(kind).schema.parse(body) as object), id: QUEUE_ID, identity: "x", etag: "v1", ownerPool: "pool01.contoso.com", createdAt: "t", updatedAt: "t" }, "pool01.contoso.com");
 
   it("finds no change when only defaults differ between program and state", async () => {
     for (const [kind, body] of [
