@@ -1,0 +1,28 @@
+/**
+ * Queue ↔ New-/Set-CsRgsQueue properties; timeout and overflow actions built with New-CsRgsCallAction.
+ */
+import type { QueueBody } from "../../model/queue";
+import { callActionValue, identities, idOf, list, nullableInt, nullableStr, readCallAction, str, type Mapping } from "./values";
+
+export const queueMapping: Mapping<QueueBody> = {
+  properties: (q, pool) => ({
+    Name: q.name,
+    Description: q.description,
+    AgentGroupIDList: identities(pool, q.agentGroupIds),
+    TimeoutThreshold: q.timeoutThreshold,
+    TimeoutAction: callActionValue(q.timeoutAction, pool, "timeoutAction"),
+    OverflowThreshold: q.overflowThreshold,
+    OverflowCandidate: q.overflowCandidate,
+    OverflowAction: callActionValue(q.overflowAction, pool, "overflowAction"),
+  }),
+  body: (p) => ({
+    name: str(p.Name),
+    description: nullableStr(p.Description),
+    agentGroupIds: list(p.AgentGroupIDList).map(idOf),
+    timeoutThreshold: nullableInt(p.TimeoutThreshold),
+    timeoutAction: readCallAction(p.TimeoutAction) as QueueBody["timeoutAction"],
+    overflowThreshold: nullableInt(p.OverflowThreshold),
+    overflowCandidate: str(p.OverflowCandidate ?? "NewestCall") as QueueBody["overflowCandidate"],
+    overflowAction: readCallAction(p.OverflowAction) as QueueBody["overflowAction"],
+  }),
+};

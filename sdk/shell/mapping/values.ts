@@ -1,0 +1,226 @@
+/**
+ * Values shared by the kinds' mappings: identities, times, dates, and the embedded objects of a
+ * call flow (prompt, answer, question, call action, time range, holiday), each built bottom-up as
+ * steps of the in-memory builder cmdlets and read back from their projections.
+ */
+import { RgsError } from "../../errors";
+import type { Holiday, TimeRange } from "../../model/calendar";
+import type { Answer, CallAction, DtmfKey, Prompt, Question } from "../../model/call-action";
+import { objectIdentity } from "../../model/common";
+import type { Projection, Step, Value } from "../protocol";
+
+/** An object's properties as cmdlet values, by Lync property name. */
+export type Properties = Record<string, Value>;
+
+/** A kind's or the settings' mapping between the model and the cmdlets' properties. */
+export interface Mapping<B> {
+  /** The properties of the object, as New-* parameters and as what Set-* assigns. */
+  properties(body: B, pool: string): Properties;
+  /** The body of a projection as the agent answers it. */
+  body(p: Projection): B;
+}
+
+/** New-* parameters: the properties less those left at the cmdlet's default (null, an empty list). */
+export function newParams(properties: Properties): Properties {
+  return Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0)));
+}
+
+export function step(cmdlet: string, params: Properties): { step: Step } {
+  return { step: { cmdlet, params: newParams(params) } };
+}
+
+const IDENTITY = /^(?:service:)?ApplicationServer:([^/\s]+)\s*\/\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** The GUID of an object identity `service:ApplicationServer:<pool>/<guid>`, lower case. */
+export function idOf(identity: unknown): string {
+  const m = IDENTITY.exec(String(identity ?? "").trim());
+  if (!m) throw unreadable("an object identity service:ApplicationServer:<pool>/<guid>", identity);
+  return m[2].toLowerCase();
+}
+
+/** The pool of an identity or of an OwnerPool value (an FQDN or a service identity), lower case. */
+export function poolOf(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  return value
+    .trim()
+    .replace(/^(?:service:)?(?:ApplicationServer|Registrar|UserServer):/i, "")
+    .replace(/\s*\/.*$/, "")
+    .toLowerCase();
+}
+
+export function identities(pool: string, ids: readonly string[]): string[] {
+  return ids.map((id) => objectIdentity(pool, id));
+}
+
+/** "hh:mm:ss" (a TimeSpan as the agent writes it) as the model's "HH:MM". */
+export function clockTime(v: unknown): string {
+  const m = /^(?:\d+\.)?(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(String(v ?? ""));
+  if (!m) throw unreadable('a TimeSpan "hh:mm:ss"', v);
+  return `${m[1].padStart(2, "0")}:${m[2]}`;
+}
+
+/** "yyyy-MM-ddTHH:mm:ss" (a DateTime as the agent writes it) as the model's local date-time. */
+export function localDateTime(v: unknown): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})/.exec(String(v ?? ""));
+  if (!m) throw unreadable('a DateTime "yyyy-MM-ddTHH:mm:ss"', v);
+  return `${m[1]}T${m[2]}`;
+}
+
+export function str(v: unknown): string {
+  return v === null || v === undefined ? "" : String(v);
+}
+
+export function nullableStr(v: unknown): string | null {
+  return v === null || v === undefined || v === "" ? null : String(v);
+}
+
+export function nullableInt(v: unknown): number | null {
+  return v === null || v === undefined || v === "" ? null : Number(v);
+}
+
+export function bool(v: unknown): boolean {
+  return v === true || (typeof v === "string" && v.toLowerCase() === "true");
+}
+
+export function list(v: unknown): unknown[] {
+  if (v === null || v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+export function strings(v: unknown): string[] {
+  return list(v).map(String);
+}
+
+export function object(v: unknown): Projection | null {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Projection) : null;
+}
+
+function unreadable(what: string, got: unknown): RgsError {
+  return new RgsError("bad_response", `the agent answered ${JSON.stringify(got)} where ${what} belongs`);
+}
+
+// Prompts
+
+export function promptStep(p: Prompt, path: string): { step: Step } {
+  if (p.audioFileId !== undefined) {
+    throw new RgsError("validation_failed", "the shell backend cannot write audio prompts: Import-CsRgsAudioFile needs the file's content, which the model does not carry", {
+      details: [{ path: `${path}.audioFileId`, message: "remove it, or set the audio file in the Response Group Configuration Tool; textToSpeech is written" }],
+    });
+  }
+  return step("New-CsRgsPrompt", { TextToSpeechPrompt: p.textToSpeech ?? null });
+}
+
+export function readPrompt(v: unknown): Prompt | undefined {
+  const p = object(v);
+  if (!p) return undefined;
+  const out: Prompt = {};
+  if (p.TextToSpeechPrompt !== null && p.TextToSpeechPrompt !== undefined) out.textToSpeech = String(p.TextToSpeechPrompt);
+  const audio = object(p.AudioFilePrompt);
+  const audioName = audio?.UniqueName ?? audio?.OriginalFileName;
+  if (audioName !== null && audioName !== undefined) out.audioFileId = String(audioName);
+  return out;
+}
+
+// Call actions, questions and answers: a question nests answers whose actions nest questions.
+
+export function callActionStep(a: CallAction, pool: string, path: string): { step: Step } {
+  return step("New-CsRgsCallAction", {
+    Action: a.action,
+    Prompt: a.prompt ? promptStep(a.prompt, `${path}.prompt`) : null,
+    QueueID: a.queueId !== undefined ? objectIdentity(pool, a.queueId) : null,
+    Question: a.question ? questionStep(a.question, pool, `${path}.question`) : null,
+    Uri: a.uri ?? null,
+  });
+}
+
+export function callActionValue(a: CallAction | null, pool: string, path: string): Value {
+  return a === null ? null : callActionStep(a, pool, path);
+}
+
+function questionStep(q: Question, pool: string, path: string): { step: Step } {
+  return step("New-CsRgsQuestion", {
+    Name: q.name ?? null,
+    Prompt: promptStep(q.prompt, `${path}.prompt`),
+    AnswerList: q.answers.map((a, i) => answerStep(a, pool, `${path}.answers.${i}`)),
+    InvalidAnswerPrompt: q.invalidAnswerPrompt ? promptStep(q.invalidAnswerPrompt, `${path}.invalidAnswerPrompt`) : null,
+    NoAnswerPrompt: q.noAnswerPrompt ? promptStep(q.noAnswerPrompt, `${path}.noAnswerPrompt`) : null,
+  });
+}
+
+function answerStep(a: Answer, pool: string, path: string): { step: Step } {
+  return step("New-CsRgsAnswer", {
+    Name: a.name ?? null,
+    DtmfResponse: a.dtmfResponse ?? null,
+    VoiceResponseList: a.voiceResponses ?? [],
+    Action: callActionStep(a.action, pool, `${path}.action`),
+  });
+}
+
+export function readCallAction(v: unknown): CallAction | null {
+  const p = object(v);
+  if (!p) return null;
+  const out: CallAction = { action: str(p.Action) as CallAction["action"] };
+  const prompt = readPrompt(p.Prompt);
+  if (prompt) out.prompt = prompt;
+  if (p.QueueID !== null && p.QueueID !== undefined && p.QueueID !== "") out.queueId = idOf(p.QueueID);
+  const question = readQuestion(p.Question);
+  if (question) out.question = question;
+  if (p.Uri !== null && p.Uri !== undefined && p.Uri !== "") out.uri = String(p.Uri);
+  return out;
+}
+
+function readQuestion(v: unknown): Question | undefined {
+  const p = object(v);
+  if (!p) return undefined;
+  const out: Question = { prompt: readPrompt(p.Prompt) ?? {}, answers: list(p.AnswerList).map(readAnswer) };
+  const name = nullableStr(p.Name);
+  if (name !== null) out.name = name;
+  const invalid = readPrompt(p.InvalidAnswerPrompt);
+  if (invalid) out.invalidAnswerPrompt = invalid;
+  const none = readPrompt(p.NoAnswerPrompt);
+  if (none) out.noAnswerPrompt = none;
+  // The model's field order, so a question reads back as it was written.
+  return {
+    ...(out.name !== undefined ? { name: out.name } : {}),
+    prompt: out.prompt,
+    answers: out.answers,
+    ...(out.invalidAnswerPrompt ? { invalidAnswerPrompt: out.invalidAnswerPrompt } : {}),
+    ...(out.noAnswerPrompt ? { noAnswerPrompt: out.noAnswerPrompt } : {}),
+  };
+}
+
+function readAnswer(v: unknown): Answer {
+  const p = object(v) ?? {};
+  const out: Partial<Answer> = {};
+  const name = nullableStr(p.Name);
+  if (name !== null) out.name = name;
+  const dtmf = nullableStr(p.DtmfResponse);
+  if (dtmf !== null) out.dtmfResponse = dtmf as DtmfKey;
+  const voice = strings(p.VoiceResponseList);
+  if (voice.length > 0) out.voiceResponses = voice;
+  out.action = readCallAction(p.Action) ?? { action: "Terminate" };
+  return out as Answer;
+}
+
+// Time ranges and holidays
+
+export function timeRangeValue(r: TimeRange | null): Value {
+  if (r === null) return null;
+  return step("New-CsRgsTimeRange", { Name: r.name ?? null, OpenTime: r.openTime, CloseTime: r.closeTime });
+}
+
+export function readTimeRange(v: unknown): TimeRange | null {
+  const p = object(v);
+  if (!p) return null;
+  const name = nullableStr(p.Name);
+  return { ...(name !== null ? { name } : {}), openTime: clockTime(p.OpenTime), closeTime: clockTime(p.CloseTime) };
+}
+
+export function holidayStep(h: Holiday): { step: Step } {
+  return step("New-CsRgsHoliday", { Name: h.name, StartDate: h.startDate, EndDate: h.endDate });
+}
+
+export function readHoliday(v: unknown): Holiday {
+  const p = object(v) ?? {};
+  return { name: str(p.Name), startDate: localDateTime(p.StartDate), endDate: localDateTime(p.EndDate) };
+}

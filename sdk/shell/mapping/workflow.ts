@@ -1,0 +1,49 @@
+/**
+ * Workflow ↔ New-/Set-CsRgsWorkflow properties; the three call actions built bottom-up, questions
+ * and answers included.
+ */
+import { objectIdentity } from "../../model/common";
+import type { WorkflowBody } from "../../model/workflow";
+import { bool, callActionValue, identities, idOf, list, nullableStr, readCallAction, str, strings, type Mapping } from "./values";
+
+export const workflowMapping: Mapping<WorkflowBody> = {
+  properties: (w, pool) => ({
+    Name: w.name,
+    Description: w.description,
+    PrimaryUri: w.primaryUri,
+    DisplayNumber: w.displayNumber,
+    LineUri: w.lineUri,
+    Active: w.active,
+    Anonymous: w.anonymous,
+    EnabledForFederation: w.enabledForFederation,
+    Managed: w.managed,
+    ManagersByUri: w.managersByUri,
+    Language: w.language,
+    TimeZone: w.timeZone,
+    BusinessHoursID: w.businessHoursId === null ? null : objectIdentity(pool, w.businessHoursId),
+    HolidaySetIDList: identities(pool, w.holidaySetIds),
+    DefaultAction: callActionValue(w.defaultAction, pool, "defaultAction"),
+    NonBusinessHoursAction: callActionValue(w.nonBusinessHoursAction, pool, "nonBusinessHoursAction"),
+    HolidayAction: callActionValue(w.holidayAction, pool, "holidayAction"),
+  }),
+  body: (p) => ({
+    name: str(p.Name),
+    description: nullableStr(p.Description),
+    primaryUri: str(p.PrimaryUri),
+    displayNumber: nullableStr(p.DisplayNumber),
+    lineUri: nullableStr(p.LineUri),
+    active: bool(p.Active),
+    anonymous: bool(p.Anonymous),
+    enabledForFederation: bool(p.EnabledForFederation),
+    managed: bool(p.Managed),
+    managersByUri: strings(p.ManagersByUri),
+    // Lync leaves both to the server's own when New-CsRgsWorkflow is not told; the service's defaults stand in.
+    language: nullableStr(p.Language) ?? "en-US",
+    timeZone: nullableStr(p.TimeZone) ?? "UTC",
+    businessHoursId: p.BusinessHoursID === null || p.BusinessHoursID === undefined || p.BusinessHoursID === "" ? null : idOf(p.BusinessHoursID),
+    holidaySetIds: list(p.HolidaySetIDList).map(idOf),
+    defaultAction: readCallAction(p.DefaultAction) as WorkflowBody["defaultAction"],
+    nonBusinessHoursAction: readCallAction(p.NonBusinessHoursAction) as WorkflowBody["nonBusinessHoursAction"],
+    holidayAction: readCallAction(p.HolidayAction) as WorkflowBody["holidayAction"],
+  }),
+};
