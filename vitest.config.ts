@@ -1,13 +1,26 @@
 import { defineConfig } from "vitest/config";
 
+// One project per tier, so each can run alone: `npm run test:unit`, `test:integration`, `test:store`,
+// `test:reliability`, `test:e2e`; `npm test` runs them all.
+const tier = (name: string, timeouts: { testTimeout: number; hookTimeout: number }) => ({
+  extends: true as const,
+  test: { name, include: [`test/${name}/**/*.test.ts`], ...timeouts },
+});
+
+// Generous where the Pulumi CLI or real processes run: CI machines are shared.
+const processes = { testTimeout: 300_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     pool: "forks",
-    // Generous: end-to-end steps drive the Pulumi CLI, and CI machines are shared.
-    testTimeout: 300_000,
-    hookTimeout: 120_000,
-    // End-to-end files drive the Pulumi CLI and are heavy; two cores run two files at once.
+    // Heavy files (the Pulumi CLI, service processes) on two cores: two files at once.
     maxWorkers: 2,
+    projects: [
+      tier("unit", { testTimeout: 60_000, hookTimeout: 60_000 }),
+      tier("integration", processes),
+      tier("store", processes),
+      tier("reliability", processes),
+      tier("e2e", processes),
+    ],
   },
 });

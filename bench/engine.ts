@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { copyProject, selectStack, type Project } from "../test/e2e/pulumi";
+import { copyProject, selectStack, type Project } from "../test/helpers/pulumi";
 import type { RunningService } from "../test/helpers/service";
 
 export type ProviderName = "rgs" | "floor";

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { ENGINE_ENV, runEnginePair, STEPS, type EngineRun, type Step } from "./engine";
 import { READ_OPS, runService, WRITE_OPS, type LoadResult, type StorageFloor } from "./service";
 import { renderSummary, scalingChart } from "./report";
-import { pulumiBinDir } from "../test/e2e/pulumi";
+import { pulumiBinDir } from "../test/helpers/pulumi";
 import { startService } from "../test/helpers/service";
 
 export interface BenchResults {

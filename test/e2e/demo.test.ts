@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { makeTempDir, removeDir } from "../helpers/service";
-import { pulumiBinDir, ROOT } from "./pulumi";
+import { pulumiBinDir, ROOT } from "../helpers/pulumi";
 
 const data = makeTempDir("rgs-demo-");
 const stack = `demo-${process.pid}`;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../sdk/http-client";
 import { KIND_NAMES } from "../../sdk/model/kind";
 import { startService, type RunningService } from "../helpers/service";
-import { copyProject, selectStack, stateFilesText, type Project } from "./pulumi";
+import { copyProject, selectStack, stateFilesText, type Project } from "../helpers/pulumi";
 
 const LAB = "lab-pool.contoso.com";
 const PROD = "pool01.contoso.com";

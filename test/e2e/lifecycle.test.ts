@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../sdk/http-client";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
 import { startService, type RunningService } from "../helpers/service";
-import { copyProject, selectStack, stateFilesText, type Project } from "./pulumi";
+import { copyProject, selectStack, stateFilesText, type Project } from "../helpers/pulumi";
 
 const POOL = "pool01.contoso.com";
 
@@ -18,7 +18,7 @@ let project: Project;
 let stack: Stack;
 let api: HttpBackend;
 
-async function everything(): Promise<{ kind: KindName; name: string; id: string; createdAt: string }[]> {
+async function everything(): Promise<{ kind: KindName; name: string; id: string; createdAt: string | null }[]> {
   const out = [];
   for (const kind of KIND_NAMES) {
     for (const o of (await api.list(POOL, kind, { limit: 1000 })).items) {
@@ -83,7 +83,7 @@ describe("the quickstart with the Pulumi CLI", () => {
     expect(up.summary.resourceChanges?.create).toBe(6);
     const objects = await everything();
     expect(objects.map((o) => o.kind).sort()).toEqual(["agent-groups", "holiday-sets", "hours-of-business", "queues", "workflows"]);
-    const at = (k: KindName) => objects.find((o) => o.kind === k)!.createdAt;
+    const at = (k: KindName) => String(objects.find((o) => o.kind === k)!.createdAt);
     expect(at("agent-groups") < at("queues")).toBe(true);
     expect(at("queues") < at("workflows")).toBe(true);
     expect(at("hours-of-business") < at("workflows")).toBe(true);

@@ -11,9 +11,9 @@
  *   oracle(target, text, mode) → { valid, value? }                     what the schemas say of a body
  */
 import fc from "fast-check";
-import { KINDS, parseBody } from "../../sdk/model/index";
+import { parseBody } from "../../sdk/model/index";
 import { LANGUAGES, TIME_ZONES } from "../../sdk/model/calendar";
-import { SERVER_FIELDS } from "../../sdk/model/common";
+import { SERVER_FIELDS } from "../../sdk/views";
 import type { KindName } from "../../sdk/model/kind";
 import { SettingsSchema } from "../../sdk/model/settings";
 import { DEFAULT_BODY_LIMIT } from "../../backend/app";
@@ -414,7 +414,7 @@ export function oracle(target: KindName | "settings", payload: string | Buffer, 
     return r.success ? { valid: true, value: r.data } : { valid: false, status: 400 };
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return { valid: false, status: 400 };
-  const r = parseBody(KINDS[target], strip(parsed, SERVER_FIELDS), mode);
+  const r = parseBody(target, strip(parsed, SERVER_FIELDS), mode);
   return r.ok ? { valid: true, value: r.value } : { valid: false, status: 400 };
 }
 

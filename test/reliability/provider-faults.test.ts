@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../sdk/http-client";
 import { KIND_NAMES } from "../../sdk/model/kind";
 import { makeTempDir, removeDir, startService, type RunningService } from "../helpers/service";
-import { copyProject, selectStack, type Project } from "../e2e/pulumi";
+import { copyProject, selectStack, type Project } from "../helpers/pulumi";
 
 const POOL = "pool01.contoso.com";
 const OBJECTS = 5;

@@ -3,7 +3,7 @@
  * tested with over HTTP (test/integration/rules-http.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { KINDS, parseBody, SettingsSchema, toFieldIssues, type FieldIssue } from "../../sdk/model/index";
+import { parseBody, SettingsSchema, toFieldIssues, type FieldIssue } from "../../sdk/model/index";
 import { caseBody, caseName, RULE_CASES, SCHEMA_FIXTURES, type RuleCase } from "../cases/rules";
 
 function parseCase(c: RuleCase): { ok: true; value: Record<string, unknown> } | { ok: false; issues: FieldIssue[] } {
@@ -14,9 +14,9 @@ function parseCase(c: RuleCase): { ok: true; value: Record<string, unknown> } | 
   }
   if (c.mode === "update") {
     // The seed must be a valid create, or the update case proves nothing.
-    expect(parseBody(KINDS[c.kind], caseBody(c, SCHEMA_FIXTURES, "seed"), "create").ok).toBe(true);
+    expect(parseBody(c.kind, caseBody(c, SCHEMA_FIXTURES, "seed"), "create").ok).toBe(true);
   }
-  return parseBody(KINDS[c.kind], body, c.mode);
+  return parseBody(c.kind, body, c.mode);
 }
 
 describe("rgs-model §20 rules, schemas", () => {
