@@ -1,0 +1,591 @@
+/**
+ * The shell backend: the Backend interface over a real pool's Management Shell, through the agent.
+ *
+ * The cmdlets check little, so the checks the service makes are made here before a write: names
+ * unique per pool and kind, references that resolve, primary URIs unique across pools, nothing
+ * removed while another object uses it (Remove-CsRgsQueue ignores queue-to-queue use). Versions
+ * are the agent's fingerprints, compared by the agent in the same request as the Set.
+ *
+ * Reads go through a per-pool cache: the first read of a kind lists it whole with one request,
+ * later reads are answered from the list, and writes keep it current, so a refresh of N objects
+ * costs one list per kind, not N gets. A write whose outcome is unknown (the agent died or timed
+ * out) drops the kind from the cache, and the object is looked up before anything is written again.
+ */
+import { RgsError, type FieldProblem, type Referrer } from "../errors";
+import type { Backend, Created, CreateOptions, ListOptions, Page, Pool, RgsObject, Settings } from "../backend";
+import { objectIdentity, serviceIdentity } from "../model/common";
+import { SERVER_FIELDS } from "../views";
+import { aLabel, isObjectId, kindDef, KIND_NAMES, parseBody, type KindArgs, type KindBodies } from "../model/index";
+import type { KindName } from "../model/kind";
+import { SettingsSchema, type SettingsArgs } from "../model/settings";
+import { toFieldIssues } from "../model/index";
+import { AgentProcess, type RequestMode } from "./agent-process";
+import { isOutcomeUnknown } from "./agent-errors";
+import { idOf, MAPPINGS, newParams, poolOf, settingsMapping, type Properties } from "./mapping/index";
+import type { AgentRequest, Projection, Step } from "./protocol";
+
+export interface ShellBackendOptions {
+  /** The command line that starts rgs-agent.ps1, e.g. `ssh admin@jump01 powershell.exe -NoProfile -NonInteractive -File C:\rgs\rgs-agent.ps1`. */
+  command: string;
+  /** How long one agent request may take, in milliseconds; default 120 s. */
+  timeoutMs?: number;
+  /** How long the agent may take to start; default `timeoutMs`. */
+  readyTimeoutMs?: number;
+  /** Variables added to the agent's environment. */
+  env?: Record<string, string>;
+  /** How long a listed kind answers reads, in milliseconds; default 60 s. */
+  cacheTtlMs?: number;
+}
+
+/** The Backend operations, for counting the agent requests each one costs. */
+export const BACKEND_OPS = ["get", "list", "findByName", "create", "update", "delete", "getSettings", "updateSettings", "listPools"] as const;
+export type BackendOp = (typeof BACKEND_OPS)[number];
+
+/** Agent requests sent on behalf of each operation, and in all. */
+export type RequestCounts = Record<BackendOp | "total", number>;
+
+interface KindCache {
+  byId: Map<string, RgsObject>;
+  /** When the kind was last listed whole (performance.now()); null while the map holds only what was seen. */
+  listedAt: number | null;
+}
+
+export class ShellBackend implements Backend {
+  /** Agent requests made so far, per operation: what a benchmark reads. */
+  readonly requests: RequestCounts = Object.fromEntries([...BACKEND_OPS, "total"].map((k) => [k, 0])) as RequestCounts;
+  private readonly agent: AgentProcess;
+  private readonly cacheTtlMs: number;
+  private readonly cache = new Map<string, KindCache>();
+  private pools?: Promise<string[]>;
+
+  constructor(options: ShellBackendOptions) {
+    this.agent = new AgentProcess(options);
+    this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
+  }
+
+  /** How many agents were started; more than one means one died or timed out and was replaced. */
+  get agentStarts(): number {
+    return this.agent.starts;
+  }
+
+  async get<K extends KindName>(pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
+    pool = pool.toLowerCase();
+    id = id.toLowerCase();
+    if (!isObjectId(id)) return undefined;
+    const { cache, listedNow } = await this.objects("get", pool, kind);
+    const hit = cache.byId.get(id);
+    if (hit) return copy(hit) as unknown as RgsObject<K>;
+    // A list made earlier may predate the object; only a list made just now proves it absent.
+    if (listedNow) return undefined;
+    return this.fetch("get", pool, kind, id);
+  }
+
+  async list<K extends KindName>(pool: string, kind: K, options: ListOptions = {}): Promise<Page<RgsObject<K>>> {
+    pool = pool.toLowerCase();
+    const { cache } = await this.objects("list", pool, kind);
+    let items = [...cache.byId.values()] as unknown as RgsObject<K>[];
+    if (options.name !== undefined) {
+      const key = options.name.toLowerCase();
+      items = items.filter((o) => o.name.toLowerCase() === key);
+    }
+    const offset = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
+    const limit = options.limit ?? items.length;
+    const page = items.slice(offset, offset + limit);
+    const next = offset + page.length < items.length ? encodeCursor(offset + page.length) : null;
+    return { items: page.map(copy), nextCursor: next };
+  }
+
+  async findByName<K extends KindName>(pool: string, kind: K, name: string): Promise<RgsObject<K> | undefined> {
+    pool = pool.toLowerCase();
+    const { cache } = await this.objects("findByName", pool, kind);
+    const hit = byName(cache, name);
+    return hit ? (copy(hit) as unknown as RgsObject<K>) : undefined;
+  }
+
+  async create<K extends KindName>(pool: string, kind: K, raw: KindArgs[K], options: CreateOptions = {}): Promise<Created<K>> {
+    pool = pool.toLowerCase();
+    const body = validate(kind, raw, "create");
+    const properties = MAPPINGS[kind].properties(body, pool);
+    const { cache } = await this.objects("create", pool, kind);
+    const same = byName(cache, body.name);
+    if (same) {
+      if (options.requestKey !== undefined && this.sameBody(kind, properties, same, pool)) return { object: copy(same) as unknown as RgsObject<K>, replayed: true };
+      throw nameConflict(kind, body.name, pool, same.id);
+    }
+    await this.checkReferences("create", pool, kind, body, undefined);
+    await this.checkUniqueAcrossPools("create", pool, kind, body, undefined);
+    const step: Step = { cmdlet: `New-${kindDef(kind).noun}`, params: { Parent: serviceIdentity(pool), ...newParams(properties) } };
+    try {
+      return { object: await this.write("create", pool, kind, { op: "run", step }), replayed: false };
+    } catch (e) {
+      if (isOutcomeUnknown(e)) {
+        // The New may have happened before the agent was lost; the pool says whether it did.
+        const now = await this.fetchByName("create", pool, kind, body.name);
+        if (now && this.sameBody(kind, properties, now, pool)) return { object: now, replayed: false };
+        if (now) throw nameConflict(kind, body.name, pool, now.id);
+        return { object: await this.write("create", pool, kind, { op: "run", step }), replayed: false };
+      }
+      if (RgsError.isRgsError(e) && e.code === "name_conflict") {
+        const now = await this.fetchByName("create", pool, kind, body.name);
+        if (now && options.requestKey !== undefined && this.sameBody(kind, properties, now, pool)) return { object: now, replayed: true };
+        if (now) throw nameConflict(kind, body.name, pool, now.id);
+        if (kind === "workflows") throw uriTaken(String((body as Record<string, unknown>).primaryUri), e);
+      }
+      throw e;
+    }
+  }
+
+  async update<K extends KindName>(pool: string, kind: K, id: string, raw: KindArgs[K], version: string): Promise<RgsObject<K>> {
+    pool = pool.toLowerCase();
+    id = id.toLowerCase();
+    if (!isObjectId(id)) throw notFound(kind, id, pool);
+    const body = validate(kind, raw, "update");
+    const mapping = MAPPINGS[kind];
+    const properties = mapping.properties(body, pool);
+    const { cache } = await this.objects("update", pool, kind);
+    const current = cache.byId.get(id);
+    const same = byName(cache, body.name);
+    if (same && same.id !== id) throw nameConflict(kind, body.name, pool, same.id);
+    await this.checkReferences("update", pool, kind, body, id);
+    await this.checkUniqueAcrossPools("update", pool, kind, body, id);
+    const set = current && current.etag === version ? changed(this.propertiesOf(kind, current, pool), properties) : properties;
+    if (current && current.etag === version && Object.keys(set).length === 0) return copy(current) as unknown as RgsObject<K>;
+    const request: AgentRequest = {
+      op: "update",
+      get: this.getStep(kind, pool, id),
+      ifFingerprint: version,
+      set,
+      with: `Set-${kindDef(kind).noun}`,
+    };
+    const name = current?.name ?? body.name;
+    try {
+      return await this.write("update", pool, kind, request);
+    } catch (e) {
+      if (isOutcomeUnknown(e)) {
+        const now = await this.fetch("update", pool, kind, id);
+        if (!now) throw notFound(kind, id, pool);
+        if (this.sameBody(kind, properties, now, pool)) return now;
+        if (now.etag !== version) throw etagMismatch(kind, name);
+        return await this.write("update", pool, kind, { ...request, set: properties });
+      }
+      if (!RgsError.isRgsError(e)) throw e;
+      if (e.code === "etag_mismatch") {
+        this.forget(pool, kind, id);
+        throw etagMismatch(kind, name);
+      }
+      if (e.code === "not_found") {
+        this.forget(pool, kind, id);
+        throw notFound(kind, id, pool);
+      }
+      if (e.code === "name_conflict" && kind === "workflows" && current && current.name.toLowerCase() === body.name.toLowerCase()) {
+        throw uriTaken(String((body as Record<string, unknown>).primaryUri), e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes an object, refused with `in_use` while a workflow or another queue uses it. The
+   * cmdlets do not check this themselves. When Pulumi replaces an object, the referrers have been
+   * updated to the replacement before the old object is deleted, so the check finds none of them.
+   */
+  async delete(pool: string, kind: KindName, id: string): Promise<boolean> {
+    pool = pool.toLowerCase();
+    id = id.toLowerCase();
+    if (!isObjectId(id)) return false;
+    const { cache, listedNow } = await this.objects("delete", pool, kind);
+    const target = cache.byId.get(id) ?? (listedNow ? undefined : await this.fetch("delete", pool, kind, id));
+    if (!target) return false;
+    const users = await this.referrers("delete", pool, kind, id);
+    if (users.length > 0) {
+      throw new RgsError(
+        "in_use",
+        `${kindDef(kind).label} '${target.name}' is still used by ${describeReferrers(users)}; change or delete those first`,
+        { details: { referencedBy: users } },
+      );
+    }
+    const step: Step = { cmdlet: `Remove-${kindDef(kind).noun}`, params: { Instance: { step: this.getStep(kind, pool, id) } } };
+    const remove = async (): Promise<boolean> => {
+      try {
+        await this.call("delete", { op: "run", step }, "write");
+        return true;
+      } catch (e) {
+        if (RgsError.isRgsError(e) && e.code === "not_found") return false;
+        throw e;
+      } finally {
+        this.forget(pool, kind, id);
+      }
+    };
+    try {
+      return await remove();
+    } catch (e) {
+      if (!isOutcomeUnknown(e)) throw e;
+      this.invalidate(pool, kind);
+      if (!(await this.fetch("delete", pool, kind, id))) return true;
+      return await remove();
+    }
+  }
+
+  async getSettings(pool: string): Promise<Settings> {
+    pool = pool.toLowerCase();
+    const p = await this.call("getSettings", { op: "run", step: configurationStep(pool) }, "read");
+    return settingsView(pool, one(p));
+  }
+
+  async updateSettings(pool: string, raw: SettingsArgs, version?: string): Promise<Settings> {
+    pool = pool.toLowerCase();
+    const parsed = SettingsSchema.safeParse(stripFields(raw, ["pool", "identity", "etag", "updatedAt"]), { reportInput: true });
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error);
+      throw new RgsError("validation_failed", `the settings are not valid: ${issues.length} problem${issues.length > 1 ? "s" : ""}`, { details: issues });
+    }
+    const properties = settingsMapping.properties(parsed.data, pool);
+    if (version !== undefined) {
+      const request: AgentRequest = { op: "update", get: configurationStep(pool), ifFingerprint: version, set: properties, with: "Set-CsRgsConfiguration" };
+      try {
+        return settingsView(pool, one(await this.call("updateSettings", request, "write")));
+      } catch (e) {
+        if (RgsError.isRgsError(e) && e.code === "etag_mismatch") {
+          throw new RgsError(
+            "etag_mismatch",
+            `the Response Group settings of pool ${pool} changed since they were read (in the shell, Control Panel or another run); read them again and reapply the change`,
+          );
+        }
+        if (!isOutcomeUnknown(e)) throw e;
+        const now = await this.getSettings(pool);
+        if (now.agentRingbackGracePeriod === parsed.data.agentRingbackGracePeriod && now.disableCallContext === parsed.data.disableCallContext) return now;
+        throw e;
+      }
+    }
+    // Set-CsRgsConfiguration's Direct parameter set replaces each setting it is given, so a repeat is harmless.
+    const step: Step = { cmdlet: "Set-CsRgsConfiguration", params: { Identity: serviceIdentity(pool), ...properties } };
+    try {
+      await this.call("updateSettings", { op: "run", step }, "write");
+    } catch (e) {
+      if (!isOutcomeUnknown(e)) throw e;
+      await this.call("updateSettings", { op: "run", step }, "write");
+    }
+    return settingsView(pool, one(await this.call("updateSettings", { op: "run", step: configurationStep(pool) }, "read")));
+  }
+
+  /** The pools whose Application Server runs Response Group (Get-CsService -ApplicationServer). */
+  async listPools(): Promise<Pool[]> {
+    const value = await this.call("listPools", { op: "run", step: { cmdlet: "Get-CsService", switches: ["ApplicationServer"] } }, "read");
+    const fqdns = new Set<string>();
+    for (const item of asList(value)) {
+      const p = item as Projection;
+      const fqdn = poolOf(p.PoolFqdn) ?? poolOf(p.Identity);
+      if (fqdn) fqdns.add(fqdn);
+    }
+    return [...fqdns].sort().map((fqdn) => ({ fqdn, identity: serviceIdentity(fqdn), createdAt: null }));
+  }
+
+  async close(): Promise<void> {
+    this.cache.clear();
+    await this.agent.close();
+  }
+
+  // Reads and the cache
+
+  /** The kind's objects in the pool, listed now unless a recent list is at hand. */
+  private async objects(op: BackendOp, pool: string, kind: KindName): Promise<{ cache: KindCache; listedNow: boolean }> {
+    const cache = this.kindCache(pool, kind);
+    if (cache.listedAt !== null && performance.now() - cache.listedAt < this.cacheTtlMs) return { cache, listedNow: false };
+    const value = await this.call(op, { op: "run", step: { cmdlet: `Get-${kindDef(kind).noun}`, params: { Identity: serviceIdentity(pool) } } }, "read");
+    cache.byId.clear();
+    for (const p of asList(value)) {
+      const o = this.toObject(kind, pool, p as Projection);
+      cache.byId.set(o.id, o);
+    }
+    cache.listedAt = performance.now();
+    return { cache, listedNow: true };
+  }
+
+  /** One object by its identity, straight from the pool. */
+  private async fetch<K extends KindName>(op: BackendOp, pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
+    let value: unknown;
+    try {
+      value = await this.call(op, { op: "run", step: this.getStep(kind, pool, id) }, "read");
+    } catch (e) {
+      if (RgsError.isRgsError(e) && e.code === "not_found") return this.forget(pool, kind, id);
+      throw e;
+    }
+    const p = asList(value)[0] as Projection | undefined;
+    if (!p) return this.forget(pool, kind, id);
+    const o = this.toObject(kind, pool, p);
+    this.kindCache(pool, kind).byId.set(o.id, o);
+    return copy(o) as unknown as RgsObject<K>;
+  }
+
+  /** One object by its name, straight from the pool (Get-<noun> -Identity <service> -Name). */
+  private async fetchByName<K extends KindName>(op: BackendOp, pool: string, kind: K, name: string): Promise<RgsObject<K> | undefined> {
+    this.invalidate(pool, kind);
+    let value: unknown;
+    try {
+      const step: Step = { cmdlet: `Get-${kindDef(kind).noun}`, params: { Identity: serviceIdentity(pool), Name: name } };
+      value = await this.call(op, { op: "run", step }, "read");
+    } catch (e) {
+      if (RgsError.isRgsError(e) && e.code === "not_found") return undefined;
+      throw e;
+    }
+    const p = asList(value)[0] as Projection | undefined;
+    if (!p) return undefined;
+    const o = this.toObject(kind, pool, p);
+    this.kindCache(pool, kind).byId.set(o.id, o);
+    return copy(o) as unknown as RgsObject<K>;
+  }
+
+  /** Runs a write that answers the object, and keeps the cache current. */
+  private async write<K extends KindName>(op: BackendOp, pool: string, kind: K, request: AgentRequest): Promise<RgsObject<K>> {
+    let value: unknown;
+    try {
+      value = await this.call(op, request, "write");
+    } catch (e) {
+      if (isOutcomeUnknown(e)) this.invalidate(pool, kind);
+      throw e;
+    }
+    const o = this.toObject(kind, pool, one(value));
+    this.kindCache(pool, kind).byId.set(o.id, o);
+    return copy(o) as unknown as RgsObject<K>;
+  }
+
+  private async call(op: BackendOp, request: AgentRequest, mode: RequestMode): Promise<unknown> {
+    this.requests[op]++;
+    this.requests.total++;
+    return this.agent.request(request, mode);
+  }
+
+  private kindCache(pool: string, kind: KindName): KindCache {
+    const key = `${pool}\n${kind}`;
+    let c = this.cache.get(key);
+    if (!c) {
+      c = { byId: new Map(), listedAt: null };
+      this.cache.set(key, c);
+    }
+    return c;
+  }
+
+  /** Drops what is known of a kind in a pool. */
+  private invalidate(pool: string, kind: KindName): void {
+    this.cache.delete(`${pool}\n${kind}`);
+  }
+
+  private forget(pool: string, kind: KindName, id: string): undefined {
+    this.cache.get(`${pool}\n${kind}`)?.byId.delete(id);
+    return undefined;
+  }
+
+  private toObject<K extends KindName>(kind: K, pool: string, p: Projection): RgsObject<K> {
+    const id = idOf(p.Identity);
+    return {
+      id,
+      identity: objectIdentity(pool, id),
+      ...MAPPINGS[kind].body(p),
+      etag: String(p.$fingerprint ?? ""),
+      ownerPool: poolOf(p.OwnerPool) ?? pool,
+      createdAt: null,
+      updatedAt: null,
+    } as RgsObject<K>;
+  }
+
+  private getStep(kind: KindName, pool: string, id: string): Step {
+    return { cmdlet: `Get-${kindDef(kind).noun}`, params: { Identity: objectIdentity(pool, id) } };
+  }
+
+  // Checks the cmdlets do not make
+
+  private async checkReferences(op: BackendOp, pool: string, kind: KindName, body: Record<string, unknown>, selfId: string | undefined): Promise<void> {
+    const problems: FieldProblem[] = [];
+    for (const ref of kindDef(kind).references(body as never)) {
+      if (ref.id === selfId) {
+        problems.push({ path: ref.path, message: `must not be the ${kindDef(kind).label} itself (${ref.id})` });
+        continue;
+      }
+      let target = this.kindCache(pool, ref.kind).byId.get(ref.id);
+      if (!target) target = (await this.objects(op, pool, ref.kind)).cache.byId.get(ref.id);
+      if (!target) {
+        problems.push({ path: ref.path, message: `no ${kindDef(ref.kind).label} with id ${ref.id} in pool ${pool}` });
+        continue;
+      }
+      if (ref.kind === "hours-of-business" && (target as Record<string, unknown>).custom === true) {
+        const users = (await this.referrers(op, pool, "hours-of-business", target.id)).filter((u) => u.id !== selfId);
+        if (users.length > 0) {
+          throw new RgsError(
+            "in_use",
+            `hours of business '${target.name}' is a custom schedule (custom: true) and already belongs to ${describeReferrers(users)}; a custom schedule serves one workflow, so give this workflow its own or use a preset (custom: false)`,
+            { details: { referencedBy: users } },
+          );
+        }
+      }
+    }
+    if (problems.length > 0) {
+      throw new RgsError("reference_not_found", `the ${kindDef(kind).label} references objects that do not exist in pool ${pool}`, { details: problems });
+    }
+  }
+
+  /** Primary URIs are directory contacts: unique across every pool this backend can see. */
+  private async checkUniqueAcrossPools(op: BackendOp, pool: string, kind: KindName, body: Record<string, unknown>, selfId: string | undefined): Promise<void> {
+    for (const unique of kindDef(kind).uniqueAcrossPools) {
+      const value = body[unique.field];
+      if (typeof value !== "string") continue;
+      const key = unique.key(value);
+      for (const p of await this.knownPools(pool)) {
+        const { cache } = await this.objects(op, p, kind);
+        for (const other of cache.byId.values()) {
+          const theirs = (other as Record<string, unknown>)[unique.field];
+          if (typeof theirs !== "string" || unique.key(theirs) !== key || (p === pool && other.id === selfId)) continue;
+          throw new RgsError(
+            "uri_conflict",
+            `${unique.field} ${value} already belongs to ${kindDef(kind).label} '${other.name}' in pool ${p}; ${unique.why}`,
+            { details: [{ path: unique.field, message: `${value} is taken by ${other.id}` }] },
+          );
+        }
+      }
+    }
+  }
+
+  /** The pools to look in: those running Response Group, or only this one when the account may not list them. */
+  private async knownPools(pool: string): Promise<string[]> {
+    this.pools ??= this.listPools()
+      .then((ps) => ps.map((p) => p.fqdn))
+      .catch((e: unknown) => {
+        if (RgsError.isRgsError(e) && (e.code === "forbidden" || e.code === "validation_failed" || e.code === "internal")) return [];
+        this.pools = undefined;
+        throw e;
+      });
+    const pools = await this.pools;
+    return pools.includes(pool) ? pools : [pool, ...pools];
+  }
+
+  /** The objects that use an object: workflows and queues whose bodies reference it. */
+  private async referrers(op: BackendOp, pool: string, kind: KindName, id: string): Promise<Referrer[]> {
+    const users: Referrer[] = [];
+    for (const k of KIND_NAMES) {
+      if (!kindDef(k).referenceKinds.includes(kind)) continue;
+      const { cache } = await this.objects(op, pool, k);
+      for (const o of cache.byId.values()) {
+        if (k === kind && o.id === id) continue;
+        if (kindDef(k).references(o as never).some((r) => r.kind === kind && r.id === id)) users.push({ kind: k, id: o.id, name: o.name });
+      }
+    }
+    return users;
+  }
+
+  private propertiesOf(kind: KindName, o: RgsObject, pool: string): Properties | undefined {
+    try {
+      return MAPPINGS[kind].properties(stripFields(o, SERVER_FIELDS) as never, pool);
+    } catch {
+      // An object made elsewhere may hold what this backend cannot write (an audio prompt).
+      return undefined;
+    }
+  }
+
+  /** Whether an object holds what these properties would write. */
+  private sameBody(kind: KindName, properties: Properties, o: RgsObject, pool: string): boolean {
+    const theirs = this.propertiesOf(kind, o, pool);
+    return theirs !== undefined && stableJson(newParams(theirs)) === stableJson(newParams(properties));
+  }
+}
+
+function validate<K extends KindName>(kind: K, raw: unknown, mode: "create" | "update"): KindBodies[K] {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new RgsError("validation_failed", `the body must be an object describing ${aLabel(kind)}`, {
+      details: [{ path: "", message: "must be an object" }],
+    });
+  }
+  const result = parseBody(kind, stripFields(raw, SERVER_FIELDS), mode);
+  if (!result.ok) {
+    throw new RgsError("validation_failed", `the ${kindDef(kind).label} is not valid: ${result.issues.length} problem${result.issues.length > 1 ? "s" : ""}`, {
+      details: result.issues,
+    });
+  }
+  return result.value as KindBodies[K];
+}
+
+/** The properties whose value differs; the rest stay as the live object has them (an audio prompt set elsewhere survives). */
+function changed(before: Properties | undefined, after: Properties): Properties {
+  if (!before) return after;
+  return Object.fromEntries(Object.entries(after).filter(([k, v]) => stableJson(v) !== stableJson(before[k])));
+}
+
+function configurationStep(pool: string): Step {
+  return { cmdlet: "Get-CsRgsConfiguration", params: { Identity: serviceIdentity(pool) } };
+}
+
+function settingsView(pool: string, p: Projection): Settings {
+  return { ...settingsMapping.body(p), pool, identity: serviceIdentity(pool), etag: String(p.$fingerprint ?? ""), updatedAt: null };
+}
+
+function byName(cache: KindCache, name: string): RgsObject | undefined {
+  const key = name.toLowerCase();
+  for (const o of cache.byId.values()) if (o.name.toLowerCase() === key) return o;
+  return undefined;
+}
+
+function asList(value: unknown): unknown[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function one(value: unknown): Projection {
+  const p = asList(value)[0];
+  if (typeof p !== "object" || p === null) throw new RgsError("bad_response", `the agent answered ${JSON.stringify(value)} where an object belongs`);
+  return p as Projection;
+}
+
+function stripFields(raw: unknown, fields: readonly string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  for (const f of fields) delete copy[f];
+  return copy;
+}
+
+function copy<T>(o: T): T {
+  return structuredClone(o);
+}
+
+/** JSON with object keys sorted, for comparing values regardless of key order. */
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, value) =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
+      : value,
+  );
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`o${offset}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): number {
+  const m = /^o(\d{1,9})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m) throw new RgsError("validation_failed", "the cursor is not one this backend issued", { details: [{ path: "cursor", message: `'${cursor.slice(0, 40)}' is not a cursor from nextCursor` }] });
+  return Number(m[1]);
+}
+
+function describeReferrers(users: readonly Referrer[]): string {
+  return users.map((u) => `${kindDef(u.kind as KindName).label} '${u.name}'`).join(", ");
+}
+
+function notFound(kind: KindName, id: string, pool: string): RgsError {
+  return new RgsError("not_found", `no ${kindDef(kind).label} with id ${id} in pool ${pool}`);
+}
+
+function nameConflict(kind: KindName, name: string, pool: string, otherId: string): RgsError {
+  return new RgsError("name_conflict", `pool ${pool} already has ${aLabel(kind)} named '${name}' (id ${otherId}); names are unique per pool and kind, ignoring case`, {
+    details: [{ path: "name", message: `'${name}' is taken by ${otherId}` }],
+  });
+}
+
+function uriTaken(uri: string, cause: RgsError): RgsError {
+  return new RgsError("uri_conflict", `primaryUri ${uri} is already taken in the directory (${cause.message}); a primary URI is unique across all pools`, {
+    details: [{ path: "primaryUri", message: `${uri} is taken` }],
+    cause,
+  });
+}
+
+function etagMismatch(kind: KindName, name: string): RgsError {
+  return new RgsError(
+    "etag_mismatch",
+    `${kindDef(kind).label} '${name}' changed since it was read (in the shell, Control Panel or another run); read it again and reapply the change`,
+  );
+}
