@@ -5,6 +5,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeAgentCommand, type FakeAgentOptions, fakeAgentCommand } from "../helpers/fake-agent/spawn";
 
@@ -580,9 +581,10 @@ describe("fake agent: identity, names and versions", () => {
 });
 
 describe("fake agent: restarts and faults", () => {
-  it("keeps the pools' objects across restarts", async () => {
+  it("keeps the pools' objects across restarts, whether run under ts-node or compiled", async () => {
     const cmd = fakeAgentCommand();
-    const first = await startReady(cmd);
+    const first = await startReady(fakeAgentCommand({ dir: dirname(cmd.stateFile), runner: "ts-node" }));
+    expect(first.cmd.command[first.cmd.command.length - 1]).toMatch(/fake-agent\/main\.ts$/);
     const g = await first.agent.run("New-CsRgsAgentGroup", { Parent: SERVICE, Name: "Persisted" });
     await first.agent.run("Set-CsRgsConfiguration", { Identity: SERVICE, DisableCallContext: true });
     await first.agent.stop();
