@@ -98,6 +98,21 @@ function stackTracesOff(): number {
   return limit;
 }
 
+// The SDK's own test for a secret config key; internal to @pulumi/pulumi, so declared here.
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { getConfig(k: string): string | undefined; isConfigSecret?(k: string): boolean };
+
+/**
+ * The engine stores the whole stack config in the state of the default provider, so a token set
+ * without --secret would sit there in plaintext: such a stack is refused before anything is stored.
+ */
+function refusePlaintextToken(): void {
+  if (runtimeConfig.getConfig("rgs:token") === undefined || runtimeConfig.isConfigSecret?.("rgs:token") !== false) return;
+  throw new pulumi.RunError(
+    "rgs:token is set in plain stack config, and Pulumi would store it in plaintext in the stack's state; " +
+      "set it as a secret with `pulumi config set --secret rgs:token <token>`, or remove it (`pulumi config rm rgs:token`) and set RGS_TOKEN in the environment",
+  );
+}
+
 /** The module of every type token: pulumi-nodejs:dynamic/rgs:<Type>. */
 const TYPE_MODULE = "rgs";
 
@@ -107,6 +122,7 @@ const TYPE_MODULE = "rgs";
  */
 export abstract class RgsResource<K extends KindName> extends pulumi.dynamic.Resource {
   protected constructor(kind: K, name: string, args: ArgsOf<K>, opts?: pulumi.CustomResourceOptions) {
+    refusePlaintextToken();
     const limit = stackTracesOff();
     try {
       super(shimFor(kind), name, propsFor(kind, name, args), opts, TYPE_MODULE, kindDef(kind).typeName);

@@ -12,28 +12,51 @@ function wellFormed(s: string): boolean {
   return s.isWellFormed();
 }
 
+// Characters that print nothing or reorder what prints: two names that differ only by them look
+// alike to an administrator, and the control characters break stores and logs downstream.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
-const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f]/;
+const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
-/** Free text: no control characters but tab and newlines, no lone surrogates. */
+/** The first character a text field refuses, named for the error message; undefined when none. */
+export function refusedCharacter(s: string, oneLine: boolean): string | undefined {
+  if (!wellFormed(s)) return "a lone surrogate (not valid Unicode)";
+  const m = (oneLine ? CONTROL_OR_NEWLINE : CONTROL).exec(s) ?? INVISIBLE.exec(s);
+  if (!m) return undefined;
+  const code = `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return INVISIBLE.test(m[0]) ? `${code}, an invisible or direction-changing character` : `${code}, a control character`;
+}
+
+/** Adds the refusal of a string's characters: controls, lone surrogates, bidi controls and zero-width characters. */
+export function printable<T extends z.ZodString>(schema: T, oneLine: boolean): T {
+  return schema.superRefine((s, ctx) => {
+    const bad = refusedCharacter(s, oneLine);
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        input: s,
+        message: `must not contain ${bad}${oneLine ? "; one line of visible text" : "; tabs and line breaks are the only control characters allowed"}`,
+      });
+    }
+  }) as unknown as T;
+}
+
+/** Free text: no control characters but tab and newlines, nothing invisible, no lone surrogates. */
 export function text(max: number) {
-  return z
-    .string()
-    .max(max, { error: `must be at most ${max} characters` })
-    .refine(wellFormed, { error: "must be valid Unicode (no lone surrogate characters)" })
-    .refine((s) => !CONTROL.test(s), { error: "must not contain control characters" });
+  return printable(z.string().max(max, { error: `must be at most ${max} characters` }), false);
 }
 
 /** A one-line label: like text, without newlines or tabs, not blank. */
 export function label(max: number) {
-  return z
-    .string()
-    .max(max, { error: `must be at most ${max} characters` })
-    .refine((s) => s.trim().length > 0, { error: "must not be empty" })
-    .refine(wellFormed, { error: "must be valid Unicode (no lone surrogate characters)" })
-    .refine((s) => !CONTROL_OR_NEWLINE.test(s), { error: "must be one line without control characters" });
+  return printable(
+    z
+      .string()
+      .max(max, { error: `must be at most ${max} characters` })
+      .refine((s) => s.trim().length > 0, { error: "must not be empty" }),
+    true,
+  );
 }
 
 /** The name of a top-level object, unique per pool and kind (case-insensitive). */
@@ -61,12 +84,13 @@ export function isObjectId(s: string): boolean {
   return GUID.test(s);
 }
 
-const SIP_URI = /^sip:[^@\s:;<>"]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/i;
+const SIP_URI = /^sip:[^@\s:;<>"\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/i;
 
 /** A SIP address of a user or contact, `sip:user@domain`. */
 export const SipUri = z
   .string()
   .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` })
+  .refine(wellFormed, { error: "must be valid Unicode (no lone surrogate characters)" })
   .regex(SIP_URI, { error: "must be a SIP URI such as sip:alice@contoso.com" });
 
 /** A PSTN target as Lync writes it, `sip:+<E.164>@domain`. */

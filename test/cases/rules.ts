@@ -106,11 +106,20 @@ invalid(1, "agent-groups", "an empty name", { name: "" }, [["name", /must not be
 invalid(1, "queues", "a blank name", { name: "   " }, [["name", /must not be empty \(got "   "\)/]]);
 invalid(1, "queues", "a name with a trailing space", { name: "Sales " }, [["name", /must not start or end with spaces \(got "Sales "\)/]]);
 invalid(1, "workflows", "a name with a leading tab", { name: "\tSales" }, [
-  ["name", /one line without control characters \(got "\\tSales"\)/],
+  ["name", /must not contain U\+0009, a control character; one line of visible text \(got "\\tSales"\)/],
   ["name", /must not start or end with spaces/],
 ]);
 invalid(1, "agent-groups", "a name of 257 characters", { name: "n".repeat(257) }, [["name", /at most 256 characters \(got "n+"\.\.\. \(257 characters\)\)/]]);
-invalid(1, "holiday-sets", "a name on two lines", { name: "Public\nholidays" }, [["name", /one line without control characters \(got "Public\\nholidays"\)/]]);
+invalid(1, "holiday-sets", "a name on two lines", { name: "Public\nholidays" }, [["name", /must not contain U\+000A, a control character; one line of visible text \(got "Public\\nholidays"\)/]]);
+invalid(1, "queues", "a name with a C1 control (NEL)", { name: "Sales\u0085desk" }, [["name", /must not contain U\+0085, a control character/]]);
+invalid(1, "queues", "a name with a line separator", { name: "Sales\u2028desk" }, [["name", /must not contain U\+2028, a control character/]]);
+invalid(1, "agent-groups", "a name with a zero-width space", { name: "Sales\u200bdesk" }, [["name", /must not contain U\+200B, an invisible or direction-changing character/]]);
+invalid(1, "workflows", "a name with a right-to-left override", { name: "Sales\u202edesk" }, [["name", /must not contain U\+202E, an invisible or direction-changing character/]]);
+invalid(1, "holiday-sets", "a name with a lone surrogate", { name: "Sales \ud800" }, [["name", /must not contain a lone surrogate/]]);
+invalid(1, "agent-groups", "a description with a NUL", { name: "Nul", description: "a\u0000b" }, [["description", /must not contain U\+0000, a control character; tabs and line breaks are the only control characters allowed/]]);
+valid(1, "agent-groups", "a description on several lines with a tab", { name: "Lines", description: "one\n\ttwo\r\nthree" }, { description: "one\n\ttwo\r\nthree" });
+invalid(8, "agent-groups", "an agent URI with a NUL", { name: "Nul agents", agentsByUri: ["sip:a\u0000b@contoso.com"] }, [["agentsByUri.0", /must be a SIP URI/]]);
+invalid(8, "workflows", "a primary URI with a lone surrogate", { primaryUri: "sip:a\udc00@contoso.com" }, [["primaryUri", /valid Unicode|must be a SIP URI/]]);
 invalid(1, "workflows", "a name that is not a string", { name: 42 }, [["name", /must be a string \(got 42\)/]]);
 valid(1, "agent-groups", "a name of 256 characters", { name: `L${"n".repeat(255)}` });
 valid(1, "queues", "a name with accents and CJK", { name: "Équipe Support 日本" }, { name: "Équipe Support 日本" });
