@@ -105,9 +105,12 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((a) => a.stop()));
 });
 
-async function start(cmd: FakeAgentCommand): Promise<{ agent: AgentProcess; ready: Json }> {
+async function start(cmd: FakeAgentCommand, viaShell = false): Promise<{ agent: AgentProcess; ready: Json }> {
   const [bin, ...args] = cmd.command;
-  const child = spawn(bin, args, { env: { ...process.env, ...cmd.env }, stdio: ["pipe", "pipe", "pipe"] });
+  const env = { ...process.env, ...cmd.env };
+  const child = viaShell
+    ? spawn(cmd.commandLine, { shell: true, env, stdio: ["pipe", "pipe", "pipe"] })
+    : spawn(bin, args, { env, stdio: ["pipe", "pipe", "pipe"] });
   const agent = new AgentProcess(child);
   running.push(agent);
   const first = await agent.nextLine();
@@ -146,7 +149,9 @@ function canonical(v: unknown): string {
 
 describe("fake agent: protocol", () => {
   it("prints the ready line, answers ping, and lists the pools through Get-CsService -ApplicationServer", async () => {
-    const { agent } = await startReady({ pools: ["pool01.contoso.com", "pool02.fabrikam.com"] });
+    const cmd = fakeAgentCommand({ pools: ["pool01.contoso.com", "pool02.fabrikam.com"] });
+    const { agent, ready } = await start(cmd, true);
+    expect(ready).toEqual({ ready: true, protocol: 1, agent: "fake-1", module: "SkypeForBusiness" });
     expect(await agent.request({ op: "ping" })).toEqual({ id: 1, ok: true, value: "pong" });
     const services = await agent.run("Get-CsService", {}, ["ApplicationServer"]);
     expect(services.map((s: Json) => [s.Identity, s.PoolFqdn])).toEqual([
@@ -181,6 +186,7 @@ describe("fake agent: protocol", () => {
     const bad = await agent.request({ op: "run", step: { cmdlet: "New-CsRgsPrompt", params: { TextToSpeechPrompt: { text: "hi" } } } });
     expect(bad.error.code).toBe("invalid");
     expect((await agent.request({ op: "teleport" })).error.code).toBe("invalid");
+    expect(await agent.fail("Export-CsRgsConfiguration", { Source: SERVICE, FileName: "C:\\rgs.zip" })).toMatchObject({ code: "failed", errorId: "NotEmulated" });
     // Input that is not JSON is answered, and the agent goes on serving.
     agent.sendRaw("Get-CsRgsQueue | Remove-CsRgsQueue");
     expect(JSON.parse((await agent.nextLine()) as string)).toMatchObject({ id: null, ok: false, error: { code: "invalid" } });
@@ -574,6 +580,8 @@ describe("fake agent: identity, names and versions", () => {
     const { agent } = await startReady();
     const made = await agent.run("New-CsRgsAgentGroup", { Parent: SERVICE, Name: "Later" }, ["InMemory"]);
     expect(made.Identity).toMatch(/^service:ApplicationServer:pool01\.contoso\.com\//);
+    expect(await agent.run("Get-CsRgsAgentGroup", { Identity: SERVICE })).toEqual([]);
+    expect(await agent.run("New-CsRgsAgentGroup", { Parent: SERVICE, Name: "Later" }, ["WhatIf"])).toBeNull();
     expect(await agent.run("Get-CsRgsAgentGroup", { Identity: SERVICE })).toEqual([]);
     expect(await agent.run("Set-CsRgsAgentGroup", { Instance: step("New-CsRgsAgentGroup", { Parent: SERVICE, Name: "Later" }, ["InMemory"]) }, ["Force"])).toBeNull();
     expect((await agent.run("Get-CsRgsAgentGroup", { Identity: SERVICE })).map((g: Json) => g.Name)).toEqual(["Later"]);
