@@ -1,87 +1,17 @@
 /**
  * The PostgreSQL store: for several service instances on one database. The same tables and
- * constraints as the SQLite store (compare POSTGRES_MIGRATIONS with SQLITE_MIGRATIONS), numbered
- * migrations applied under an advisory lock, one pooled connection per transaction.
+ * constraints as the SQLite store (compare migrations/postgres.ts with migrations/sqlite.ts) and
+ * the same statements (statements.ts); migrations applied under an advisory lock, one pooled
+ * connection per transaction.
  */
 import { DatabaseError, Pool, type PoolClient, type QueryResultRow } from "pg";
-import type { KindName } from "../../sdk/model/kind";
-import {
-  ConstraintViolation,
-  nameKey,
-  type IdempotencyRecord,
-  type NewObject,
-  type ObjectRow,
-  type PoolRow,
-  type ReferenceRow,
-  type Referrer,
-  type SettingsRow,
-  type Store,
-  type StoreTx,
-  StoreUnavailable,
-  toObjectRow,
-  toSettingsRow,
-  type ObjectRecord,
-  type SettingsRecord,
-} from "./store";
+import { pending } from "./migrations/migration";
+import { POSTGRES_MIGRATIONS } from "./migrations/postgres";
+import { bind, compile, type Compiled, type Statement, type Value } from "./statements";
+import { ConstraintViolation, SchemaTooNew, type Store, type StoreTx, StoreUnavailable } from "./store";
+import { type Connection, storeTx } from "./store-tx";
 
-/**
- * Schema changes in order, as SQLITE_MIGRATIONS for SQLite; a database records each one it has
- * applied in schema_migrations. Text that is ordered or range-compared is COLLATE "C" so it
- * compares byte by byte, as SQLite does. Bodies are kept as the JSON text the service wrote
- * (jsonb would reorder their keys).
- */
-export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
-  {
-    version: 1,
-    name: "objects, references, idempotency, settings",
-    sql: `
-      CREATE TABLE pools (
-        fqdn TEXT COLLATE "C" PRIMARY KEY,
-        created_at TEXT NOT NULL
-      );
-      CREATE TABLE objects (
-        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        id TEXT NOT NULL CONSTRAINT objects_id_unique UNIQUE,
-        pool TEXT COLLATE "C" NOT NULL REFERENCES pools(fqdn),
-        kind TEXT NOT NULL CHECK (kind IN ('agent-groups','queues','hours-of-business','holiday-sets','workflows')),
-        name TEXT NOT NULL,
-        name_key TEXT NOT NULL,
-        uri_key TEXT CONSTRAINT objects_uri_unique UNIQUE,
-        body TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        CONSTRAINT objects_name_unique UNIQUE (pool, kind, name_key),
-        CONSTRAINT objects_identity_unique UNIQUE (id, pool, kind)
-      );
-      CREATE TABLE refs (
-        from_id TEXT NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
-        pool TEXT COLLATE "C" NOT NULL,
-        to_id TEXT NOT NULL,
-        to_kind TEXT NOT NULL,
-        exclusive BOOLEAN NOT NULL DEFAULT false,
-        PRIMARY KEY (from_id, to_id),
-        CONSTRAINT refs_target_exists FOREIGN KEY (to_id, pool, to_kind) REFERENCES objects(id, pool, kind)
-      );
-      CREATE INDEX refs_to ON refs(to_id);
-      CREATE UNIQUE INDEX refs_exclusive ON refs(to_id) WHERE exclusive;
-      CREATE TABLE idempotency (
-        key TEXT PRIMARY KEY,
-        request_hash TEXT NOT NULL,
-        status INTEGER NOT NULL,
-        response TEXT NOT NULL,
-        created_at TEXT COLLATE "C" NOT NULL
-      );
-      CREATE INDEX idempotency_created ON idempotency(created_at);
-      CREATE TABLE settings (
-        pool TEXT COLLATE "C" PRIMARY KEY REFERENCES pools(fqdn),
-        body TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-    `,
-  },
-];
+export { POSTGRES_MIGRATIONS };
 
 /** Transactions tried this many times in all when PostgreSQL reports a serialization failure or deadlock. */
 export const MAX_ATTEMPTS = 10;
@@ -92,21 +22,21 @@ const DEADLOCK = "40P01";
 // PostgreSQL names the failed constraint; map it to the rule it holds, as sqlite.ts does from its messages.
 const UNIQUE_CONSTRAINTS: Record<string, ConstraintViolation["constraint"]> = {
   objects_name_unique: "name",
-  objects_uri_unique: "uri",
+  unique_keys_pkey: "unique",
   refs_exclusive: "exclusive",
   idempotency_pkey: "idempotency",
   pools_pkey: "pool",
 };
 
-function translate(e: unknown): never {
+function violation(e: unknown): ConstraintViolation | undefined {
   if (e instanceof DatabaseError) {
     if (e.code === "23505") {
       const constraint = UNIQUE_CONSTRAINTS[e.constraint ?? ""];
-      if (constraint) throw new ConstraintViolation(constraint, e.message);
+      if (constraint) return new ConstraintViolation(constraint, e.message);
     }
-    if (e.code === "23503") throw new ConstraintViolation("reference", e.message);
+    if (e.code === "23503") return new ConstraintViolation("reference", e.message);
   }
-  throw e;
+  return undefined;
 }
 
 function isConflict(e: unknown): boolean {
@@ -191,9 +121,10 @@ export class PostgresStore implements Store {
     pool.on("error", (e) => options.onIdleError?.(e));
     const store = new PostgresStore(pool, options);
     try {
-      await store.migrate();
+      await store.migrate(`PostgreSQL database ${maskUrl(options.url)}`);
     } catch (e) {
       await pool.end().catch(() => undefined);
+      if (e instanceof SchemaTooNew) throw e;
       throw new Error(`cannot open the PostgreSQL database ${maskUrl(options.url)}: ${describeError(e)}`, { cause: e });
     }
     return store;
@@ -201,6 +132,7 @@ export class PostgresStore implements Store {
 
   /** The highest migration applied to the database. */
   async schemaVersion(): Promise<number> {
+    if (this.closed) throw new StoreUnavailable("the PostgreSQL store is closed");
     const { rows } = await this.pool.query<{ v: number }>("SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations");
     return rows[0].v;
   }
@@ -290,7 +222,7 @@ export class PostgresStore implements Store {
     const run = statementRunner(client, state);
     try {
       await run(begin);
-      const value = await fn(makeTx(run));
+      const value = await fn(storeTx(connection(run, state)));
       if (state.conflict) throw state.conflict;
       await run("COMMIT");
       return { ok: true, value };
@@ -306,7 +238,7 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async migrate(): Promise<void> {
+  private async migrate(database: string): Promise<void> {
     const client = await this.pool.connect();
     // A connection lost here fails the next query, which says why; the event itself needs a listener.
     const ignore = () => undefined;
@@ -319,13 +251,7 @@ export class PostgresStore implements Store {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
       );
       const { rows } = await client.query<{ v: number }>("SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations");
-      const current = rows[0].v;
-      const latest = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1].version;
-      if (current > latest) {
-        throw new Error(`the database is at schema version ${current}, newer than this rgs knows (${latest}); run a newer rgs`);
-      }
-      for (const m of POSTGRES_MIGRATIONS) {
-        if (m.version <= current) continue;
+      for (const m of pending(POSTGRES_MIGRATIONS, rows[0].v, database)) {
         await client.query(m.sql);
         await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
       }
@@ -364,157 +290,37 @@ function statementRunner(client: PoolClient, state: TxState): Run {
   };
 }
 
-// PostgreSQL text cannot hold NUL, so no stored value has one; a lookup by such a string finds
-// nothing, as it does in SQLite, instead of failing.
-const storable = (...values: (string | undefined)[]) => values.every((v) => v === undefined || !v.includes("\u0000"));
-
-function makeTx(run: Run): StoreTx {
-  // A write that breaks a constraint is undone alone, as in SQLite, and the transaction goes on.
-  const write = async <R>(statements: () => Promise<R>): Promise<R> => {
-    await run("SAVEPOINT write");
-    try {
-      const result = await statements();
-      await run("RELEASE SAVEPOINT write");
-      return result;
-    } catch (e) {
-      if (e instanceof DatabaseError && !isConflict(e)) await run("ROLLBACK TO SAVEPOINT write");
-      throw e;
-    }
-  };
-  const one = async (sql: string, params: unknown[]) => {
-    const rows = await run<ObjectRecord>(sql, params);
-    return rows[0] && toObjectRow(rows[0]);
-  };
-
+/** Statements on the transaction's connection; each compiled once per process. */
+function connection(run: Run, state: TxState): Connection {
   return {
-    getPool: async (fqdn) => {
-      if (!storable(fqdn)) return undefined;
-      return (await run<PoolRow>(`SELECT fqdn, created_at AS "createdAt" FROM pools WHERE fqdn = $1`, [fqdn]))[0];
+    all: async <P extends Record<string, Value>, R>(s: Statement<P, R>, params: P): Promise<R[]> => {
+      const c = compiled(s);
+      return (await run(c.sql, bind(c, params, "postgres", s.name))) as R[];
     },
-    listPools: async () => run<PoolRow>(`SELECT fqdn, created_at AS "createdAt" FROM pools ORDER BY fqdn`),
-    ensurePool: async (fqdn, now, defaultSettings) => {
-      await write(async () => {
-        await run("INSERT INTO pools (fqdn, created_at) VALUES ($1, $2) ON CONFLICT (fqdn) DO NOTHING", [fqdn, now]);
-        await run("INSERT INTO settings (pool, body, version, updated_at) VALUES ($1, $2, 1, $3) ON CONFLICT (pool) DO NOTHING", [
-          fqdn,
-          JSON.stringify(defaultSettings),
-          now,
-        ]);
-      }).catch(translate);
-      return (await run<PoolRow>(`SELECT fqdn, created_at AS "createdAt" FROM pools WHERE fqdn = $1`, [fqdn]))[0];
+    // A write that breaks a constraint is undone alone, as in SQLite, and the transaction goes on;
+    // after a conflict or a lost connection the whole transaction ends instead.
+    atomically: async <R>(statements: () => Promise<R>): Promise<R> => {
+      await run("SAVEPOINT write");
+      try {
+        const result = await statements();
+        await run("RELEASE SAVEPOINT write");
+        return result;
+      } catch (e) {
+        if (!state.conflict && !state.broken && !(e instanceof StoreUnavailable)) await run("ROLLBACK TO SAVEPOINT write");
+        throw e;
+      }
     },
-    getObject: async (pool, kind, id) => {
-      if (!storable(pool, id)) return undefined;
-      return one("SELECT * FROM objects WHERE id = $1 AND pool = $2 AND kind = $3", [id, pool, kind]);
-    },
-    listObjects: async (pool, kind, o) => {
-      if (!storable(pool, o.nameKey)) return [];
-      const rows =
-        o.nameKey === undefined
-          ? await run<ObjectRecord>("SELECT * FROM objects WHERE pool = $1 AND kind = $2 AND seq > $3 ORDER BY seq LIMIT $4", [
-              pool,
-              kind,
-              o.afterSeq,
-              o.limit,
-            ])
-          : await run<ObjectRecord>(
-              "SELECT * FROM objects WHERE pool = $1 AND kind = $2 AND name_key = $3 AND seq > $4 ORDER BY seq LIMIT $5",
-              [pool, kind, o.nameKey, o.afterSeq, o.limit],
-            );
-      return rows.map(toObjectRow);
-    },
-    findByName: async (pool, kind, key) => {
-      if (!storable(pool, key)) return undefined;
-      return one("SELECT * FROM objects WHERE pool = $1 AND kind = $2 AND name_key = $3", [pool, kind, key]);
-    },
-    findByUri: async (uriKey) => {
-      if (!storable(uriKey)) return undefined;
-      return one("SELECT * FROM objects WHERE uri_key = $1", [uriKey]);
-    },
-    insertObject: async (o: NewObject) =>
-      write(async () => {
-        const rows = await run<ObjectRecord>(
-          `INSERT INTO objects (id, pool, kind, name, name_key, uri_key, body, version, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING *`,
-          [o.id, o.pool, o.kind, o.name, nameKey(o.name), o.uriKey, JSON.stringify(o.body), o.now],
-        );
-        return toObjectRow(rows[0]);
-      }).catch(translate),
-    updateObject: async (id, expected, c) =>
-      write(async () => {
-        const rows = await run<ObjectRecord>(
-          `UPDATE objects SET name = $3, name_key = $4, uri_key = $5, body = $6, version = version + 1, updated_at = $7
-           WHERE id = $1 AND version = $2 RETURNING *`,
-          [id, expected, c.name, nameKey(c.name), c.uriKey, JSON.stringify(c.body), c.now],
-        );
-        return rows[0] && toObjectRow(rows[0]);
-      }).catch(translate),
-    deleteObject: async (id) =>
-      write(async () => (await run("DELETE FROM objects WHERE id = $1 RETURNING id", [id])).length > 0).catch((e: unknown) => {
-        if (e instanceof DatabaseError && e.code === "23503") throw new ConstraintViolation("in_use", e.message);
-        return translate(e);
-      }),
-    setReferences: async (fromId, pool, refs: readonly ReferenceRow[]) =>
-      write(async () => {
-        await run("DELETE FROM refs WHERE from_id = $1", [fromId]);
-        for (const r of refs) {
-          await run("INSERT INTO refs (from_id, pool, to_id, to_kind, exclusive) VALUES ($1, $2, $3, $4, $5)", [
-            fromId,
-            pool,
-            r.toId,
-            r.toKind,
-            r.exclusive,
-          ]);
-        }
-      }).catch(translate),
-    referrers: async (toId) => {
-      if (!storable(toId)) return [];
-      return run<Referrer>(
-        `SELECT o.id AS id, o.kind AS kind, o.name AS name FROM refs r JOIN objects o ON o.id = r.from_id
-         WHERE r.to_id = $1 AND r.from_id <> r.to_id ORDER BY o.seq`,
-        [toId],
-      );
-    },
-    setExclusive: async (toId, exclusive) =>
-      write(async () => {
-        await run("UPDATE refs SET exclusive = $1 WHERE to_id = $2", [exclusive, toId]);
-      }).catch(translate),
-    getIdempotency: async (key) => {
-      if (!storable(key)) return undefined;
-      const rows = await run<IdempotencyRecord>(
-        `SELECT key, request_hash AS "requestHash", status, response, created_at AS "createdAt" FROM idempotency WHERE key = $1`,
-        [key],
-      );
-      return rows[0];
-    },
-    putIdempotency: async (r: IdempotencyRecord) =>
-      write(async () => {
-        await run("INSERT INTO idempotency (key, request_hash, status, response, created_at) VALUES ($1, $2, $3, $4, $5)", [
-          r.key,
-          r.requestHash,
-          r.status,
-          r.response,
-          r.createdAt,
-        ]);
-      }).catch(translate),
-    expireIdempotency: async (before) => {
-      await run("DELETE FROM idempotency WHERE created_at < $1", [before]);
-    },
-    getSettings: async (pool) => {
-      if (!storable(pool)) return undefined;
-      return toSettingsRow(
-        (await run<SettingsRecord>(
-          "SELECT pool, body, version, updated_at FROM settings WHERE pool = $1",
-          [pool],
-        ))[0],
-      );
-    },
-    putSettings: async (pool, body, expected, now) =>
-      toSettingsRow(
-        (await run<SettingsRecord>(
-          "UPDATE settings SET body = $1, version = version + 1, updated_at = $2 WHERE pool = $3 AND version = $4 RETURNING pool, body, version, updated_at",
-          [JSON.stringify(body), now, pool, expected],
-        ))[0],
-      ),
+    violation,
   };
+}
+
+const COMPILED = new Map<Statement, Compiled>();
+
+function compiled(s: Statement): Compiled {
+  let c = COMPILED.get(s);
+  if (!c) {
+    c = compile(s, "postgres");
+    COMPILED.set(s, c);
+  }
+  return c;
 }

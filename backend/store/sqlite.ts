@@ -1,96 +1,29 @@
 /**
- * The SQLite store: one file, WAL with synchronous commits, numbered migrations.
+ * The SQLite store: one file, WAL with synchronous commits, numbered migrations
+ * (migrations/sqlite.ts), the statements of statements.ts.
  */
 import Database from "better-sqlite3";
-import type { KindName } from "../../sdk/model/kind";
-import {
-  ConstraintViolation,
-  nameKey,
-  type IdempotencyRecord,
-  type NewObject,
-  type ObjectRow,
-  type PoolRow,
-  type ReferenceRow,
-  type Referrer,
-  type SettingsRow,
-  type Store,
-  type StoreTx,
-  StoreUnavailable,
-  toObjectRow,
-  toSettingsRow,
-  type ObjectRecord,
-  type SettingsRecord,
-} from "./store";
+import { pending } from "./migrations/migration";
+import { SQLITE_MIGRATIONS } from "./migrations/sqlite";
+import { bind, compile, type Compiled, type Statement, type Value } from "./statements";
+import { ConstraintViolation, type Store, type StoreTx, StoreUnavailable } from "./store";
+import { type Connection, storeTx } from "./store-tx";
 
-/** Schema changes in order; a database records the highest it has applied in user_version. */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
-  {
-    version: 1,
-    name: "objects, references, idempotency, settings",
-    sql: `
-      CREATE TABLE pools (
-        fqdn TEXT PRIMARY KEY,
-        created_at TEXT NOT NULL
-      );
-      CREATE TABLE objects (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        pool TEXT NOT NULL REFERENCES pools(fqdn),
-        kind TEXT NOT NULL CHECK (kind IN ('agent-groups','queues','hours-of-business','holiday-sets','workflows')),
-        name TEXT NOT NULL,
-        name_key TEXT NOT NULL,
-        uri_key TEXT UNIQUE,
-        body TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        UNIQUE (pool, kind, name_key),
-        UNIQUE (id, pool, kind)
-      );
-      CREATE TABLE refs (
-        from_id TEXT NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
-        pool TEXT NOT NULL,
-        to_id TEXT NOT NULL,
-        to_kind TEXT NOT NULL,
-        exclusive INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (from_id, to_id),
-        FOREIGN KEY (to_id, pool, to_kind) REFERENCES objects(id, pool, kind)
-      );
-      CREATE INDEX refs_to ON refs(to_id);
-      CREATE UNIQUE INDEX refs_exclusive ON refs(to_id) WHERE exclusive = 1;
-      CREATE TABLE idempotency (
-        key TEXT PRIMARY KEY,
-        request_hash TEXT NOT NULL,
-        status INTEGER NOT NULL,
-        response TEXT NOT NULL,
-        created_at TEXT NOT NULL
-      );
-      CREATE INDEX idempotency_created ON idempotency(created_at);
-      CREATE TABLE settings (
-        pool TEXT PRIMARY KEY REFERENCES pools(fqdn),
-        body TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-    `,
-  },
-];
+export { SQLITE_MIGRATIONS };
 
 // SQLite names the failed constraint only in its message; map it to the rule it holds.
-function translate(e: unknown): never {
+function violation(e: unknown): ConstraintViolation | undefined {
   const err = e as { code?: string; message?: string };
   const msg = err.message ?? "";
   if (err.code === "SQLITE_CONSTRAINT_UNIQUE" || err.code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
-    if (msg.includes("objects.uri_key")) throw new ConstraintViolation("uri", msg);
-    if (msg.includes("objects.pool") || msg.includes("name_key")) throw new ConstraintViolation("name", msg);
-    if (msg.includes("refs.to_id")) throw new ConstraintViolation("exclusive", msg);
-    if (msg.includes("idempotency.key")) throw new ConstraintViolation("idempotency", msg);
-    if (msg.includes("pools.fqdn")) throw new ConstraintViolation("pool", msg);
+    if (msg.includes("unique_keys.key")) return new ConstraintViolation("unique", msg);
+    if (msg.includes("objects.pool") || msg.includes("name_key")) return new ConstraintViolation("name", msg);
+    if (msg.includes("refs.to_id")) return new ConstraintViolation("exclusive", msg);
+    if (msg.includes("idempotency.key")) return new ConstraintViolation("idempotency", msg);
+    if (msg.includes("pools.fqdn")) return new ConstraintViolation("pool", msg);
   }
-  if (err.code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
-    throw new ConstraintViolation("reference", msg);
-  }
-  throw e;
+  if (err.code === "SQLITE_CONSTRAINT_FOREIGNKEY") return new ConstraintViolation("reference", msg);
+  return undefined;
 }
 
 // Errors that say the database cannot work now rather than that the request was wrong.
@@ -128,24 +61,31 @@ export class SqliteStore implements Store {
   private pending: Pending[] = [];
   private writing: Promise<void> | undefined;
 
+  /** Opens the file and applies the migrations it lacks; throws SchemaTooNew for a file of a newer pulumi-rgs. */
   constructor(options: SqliteStoreOptions) {
     this.db = new Database(options.file);
-    this.db.pragma("journal_mode = WAL");
-    // FULL makes every commit durable before the answer goes out; NORMAL may lose the last ones on power loss.
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
-    this.migrate();
-    this.tx = this.makeTx(this.db);
+    try {
+      this.db.pragma("journal_mode = WAL");
+      // FULL makes every commit durable before the answer goes out; NORMAL may lose the last ones on power loss.
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.pragma("busy_timeout = 5000");
+      this.migrate(`SQLite database ${options.file}`);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    this.tx = storeTx(connection(this.db));
     if (options.file !== ":memory:" && options.file !== "") {
       this.reader = new Database(options.file);
       this.reader.pragma("busy_timeout = 5000");
-      this.readTx = this.makeTx(this.reader);
+      this.readTx = storeTx(connection(this.reader));
     }
   }
 
-  /** The schema version the database is at. */
-  get schemaVersion(): number {
+  /** The highest migration applied to the database. */
+  async schemaVersion(): Promise<number> {
+    if (!this.db.open) throw new StoreUnavailable("the SQLite database is closed");
     return this.db.pragma("user_version", { simple: true }) as number;
   }
 
@@ -263,161 +203,56 @@ export class SqliteStore implements Store {
     return (this.db.pragma("integrity_check", { simple: true }) as string) ?? "";
   }
 
-  private migrate(): void {
+  private migrate(database: string): void {
     // The version is read under the write lock: two services started at once on a new file would
     // otherwise both see version 0 and the second would fail creating tables that now exist.
     this.db
       .transaction(() => {
         const current = this.db.pragma("user_version", { simple: true }) as number;
-        for (const m of SQLITE_MIGRATIONS) {
-          if (m.version <= current) continue;
+        for (const m of pending(SQLITE_MIGRATIONS, current, database)) {
           this.db.exec(m.sql);
           this.db.pragma(`user_version = ${m.version}`);
         }
       })
       .immediate();
   }
+}
 
-  private makeTx(db: Database.Database): StoreTx {
-    const q = {
-      getPool: db.prepare("SELECT fqdn, created_at AS createdAt FROM pools WHERE fqdn = ?"),
-      listPools: db.prepare("SELECT fqdn, created_at AS createdAt FROM pools ORDER BY fqdn"),
-      insertPool: db.prepare("INSERT INTO pools (fqdn, created_at) VALUES (?, ?) ON CONFLICT (fqdn) DO NOTHING"),
-      insertSettings: db.prepare(
-        "INSERT INTO settings (pool, body, version, updated_at) VALUES (?, ?, 1, ?) ON CONFLICT (pool) DO NOTHING",
-      ),
-      getObject: db.prepare("SELECT * FROM objects WHERE id = ? AND pool = ? AND kind = ?"),
-      listObjects: db.prepare("SELECT * FROM objects WHERE pool = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?"),
-      listByName: db.prepare("SELECT * FROM objects WHERE pool = ? AND kind = ? AND name_key = ? AND seq > ? ORDER BY seq LIMIT ?"),
-      findByName: db.prepare("SELECT * FROM objects WHERE pool = ? AND kind = ? AND name_key = ?"),
-      findByUri: db.prepare("SELECT * FROM objects WHERE uri_key = ?"),
-      insertObject: db.prepare(
-        `INSERT INTO objects (id, pool, kind, name, name_key, uri_key, body, version, created_at, updated_at)
-         VALUES (@id, @pool, @kind, @name, @nameKey, @uriKey, @body, 1, @now, @now) RETURNING *`,
-      ),
-      updateObject: db.prepare(
-        `UPDATE objects SET name = @name, name_key = @nameKey, uri_key = @uriKey, body = @body,
-           version = version + 1, updated_at = @now
-         WHERE id = @id AND version = @expected RETURNING *`,
-      ),
-      deleteObject: db.prepare("DELETE FROM objects WHERE id = ?"),
-      deleteRefs: db.prepare("DELETE FROM refs WHERE from_id = ?"),
-      insertRef: db.prepare("INSERT INTO refs (from_id, pool, to_id, to_kind, exclusive) VALUES (?, ?, ?, ?, ?)"),
-      referrers: db.prepare(
-        `SELECT o.id AS id, o.kind AS kind, o.name AS name FROM refs r JOIN objects o ON o.id = r.from_id
-         WHERE r.to_id = ? AND r.from_id <> r.to_id ORDER BY o.seq`,
-      ),
-      setExclusive: db.prepare("UPDATE refs SET exclusive = ? WHERE to_id = ?"),
-      getIdem: db.prepare(
-        "SELECT key, request_hash AS requestHash, status, response, created_at AS createdAt FROM idempotency WHERE key = ?",
-      ),
-      putIdem: db.prepare(
-        "INSERT INTO idempotency (key, request_hash, status, response, created_at) VALUES (@key, @requestHash, @status, @response, @createdAt)",
-      ),
-      expireIdem: db.prepare("DELETE FROM idempotency WHERE created_at < ?"),
-      getSettings: db.prepare("SELECT pool, body, version, updated_at FROM settings WHERE pool = ?"),
-      putSettings: db.prepare(
-        "UPDATE settings SET body = ?, version = version + 1, updated_at = ? WHERE pool = ? AND version = ? RETURNING pool, body, version, updated_at",
-      ),
-    };
-    const guard = <T>(f: () => T): T => {
+/** Statements on one connection, each prepared once. */
+function connection(db: Database.Database): Connection {
+  const prepared = new Map<Statement, Compiled & { run: Database.Statement }>();
+  const prepare = (s: Statement) => {
+    let p = prepared.get(s);
+    if (!p) {
+      const compiled = compile(s, "sqlite");
+      p = { ...compiled, run: db.prepare(compiled.sql) };
+      prepared.set(s, p);
+    }
+    return p;
+  };
+  return {
+    all: async <P extends Record<string, Value>, R>(s: Statement<P, R>, params: P): Promise<R[]> => {
+      const p = prepare(s);
+      const values = bind(p, params, "sqlite", s.name);
+      if (p.run.reader) return p.run.all(...values) as R[];
+      p.run.run(...values);
+      return [];
+    },
+    atomically: async <R>(statements: () => Promise<R>): Promise<R> => {
+      db.exec("SAVEPOINT write");
       try {
-        return f();
+        const result = await statements();
+        db.exec("RELEASE write");
+        return result;
       } catch (e) {
-        return translate(e);
+        // SQLite may have rolled the whole transaction back itself (disk full); then there is no savepoint left.
+        if (db.open && db.inTransaction) {
+          db.exec("ROLLBACK TO write");
+          db.exec("RELEASE write");
+        }
+        throw e;
       }
-    };
-
-    return {
-      getPool: async (fqdn) => q.getPool.get(fqdn) as PoolRow | undefined,
-      listPools: async () => q.listPools.all() as PoolRow[],
-      ensurePool: async (fqdn, now, defaultSettings) => {
-        q.insertPool.run(fqdn, now);
-        q.insertSettings.run(fqdn, JSON.stringify(defaultSettings), now);
-        return q.getPool.get(fqdn) as PoolRow;
-      },
-      getObject: async (pool, kind, id) => {
-        const r = q.getObject.get(id, pool, kind) as ObjectRecord | undefined;
-        return r && toObjectRow(r);
-      },
-      listObjects: async (pool, kind, o) => {
-        const rows =
-          o.nameKey === undefined
-            ? q.listObjects.all(pool, kind, o.afterSeq, o.limit)
-            : q.listByName.all(pool, kind, o.nameKey, o.afterSeq, o.limit);
-        return (rows as ObjectRecord[]).map(toObjectRow);
-      },
-      findByName: async (pool, kind, nameKey) => {
-        const r = q.findByName.get(pool, kind, nameKey) as ObjectRecord | undefined;
-        return r && toObjectRow(r);
-      },
-      findByUri: async (uriKey) => {
-        const r = q.findByUri.get(uriKey) as ObjectRecord | undefined;
-        return r && toObjectRow(r);
-      },
-      insertObject: async (o: NewObject) =>
-        guard(() =>
-          toObjectRow(
-            q.insertObject.get({
-              id: o.id,
-              pool: o.pool,
-              kind: o.kind,
-              name: o.name,
-              nameKey: nameKey(o.name),
-              uriKey: o.uriKey,
-              body: JSON.stringify(o.body),
-              now: o.now,
-            }) as ObjectRecord,
-          ),
-        ),
-      updateObject: async (id, expected, c) =>
-        guard(() => {
-          const r = q.updateObject.get({
-            id,
-            expected,
-            name: c.name,
-            nameKey: nameKey(c.name),
-            uriKey: c.uriKey,
-            body: JSON.stringify(c.body),
-            now: c.now,
-          }) as ObjectRecord | undefined;
-          return r && toObjectRow(r);
-        }),
-      deleteObject: async (id) =>
-        guard(() => {
-          try {
-            return q.deleteObject.run(id).changes > 0;
-          } catch (e) {
-            if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") {
-              throw new ConstraintViolation("in_use", (e as Error).message);
-            }
-            throw e;
-          }
-        }),
-      // A savepoint, so a refused reference leaves the old ones in place and the transaction usable.
-      setReferences: async (fromId, pool, refs: readonly ReferenceRow[]) =>
-        guard(
-          db.transaction(() => {
-            q.deleteRefs.run(fromId);
-            for (const r of refs) q.insertRef.run(fromId, pool, r.toId, r.toKind, r.exclusive ? 1 : 0);
-          }),
-        ),
-      referrers: async (toId) => q.referrers.all(toId) as Referrer[],
-      setExclusive: async (toId, exclusive) =>
-        guard(() => {
-          q.setExclusive.run(exclusive ? 1 : 0, toId);
-        }),
-      getIdempotency: async (key) => q.getIdem.get(key) as IdempotencyRecord | undefined,
-      putIdempotency: async (r: IdempotencyRecord) =>
-        guard(() => {
-          q.putIdem.run(r);
-        }),
-      expireIdempotency: async (before) => {
-        q.expireIdem.run(before);
-      },
-      getSettings: async (pool) => toSettingsRow(q.getSettings.get(pool) as SettingsRecord | undefined),
-      putSettings: async (pool, body, expected, now) =>
-        toSettingsRow(q.putSettings.get(JSON.stringify(body), now, pool, expected) as SettingsRecord | undefined),
-    };
-  }
+    },
+    violation,
+  };
 }

@@ -1,9 +1,9 @@
 /**
  * The store interface: what the service needs from durable storage.
  *
- * Rules that must hold across service instances (unique names and primary URIs, references that
- * resolve, no delete of a referenced object, one workflow per custom schedule) are held by the
- * database itself; a breach surfaces as a ConstraintViolation.
+ * Rules that must hold across service instances (unique names, values unique across pools,
+ * references that resolve, no delete of a referenced object, one workflow per custom schedule) are
+ * held by the database itself; a breach surfaces as a ConstraintViolation.
  */
 import type { KindName } from "../../sdk/model/kind";
 
@@ -32,13 +32,30 @@ export interface ObjectRow {
   updatedAt: string;
 }
 
+/**
+ * A value that must be unique across every pool, in the form it is compared in: `key` is
+ * `<kind>/<field>/<compared form>` (sdk/model uniqueKeysOf), `field` the body field it comes from.
+ */
+export interface UniqueKey {
+  field: string;
+  key: string;
+}
+
 export interface NewObject {
   id: string;
   pool: string;
   kind: KindName;
   name: string;
-  /** Lower-cased workflow primary URI, unique across pools; null for other kinds. */
-  uriKey: string | null;
+  /** The object's values unique across pools; none for most kinds. */
+  uniqueKeys: readonly UniqueKey[];
+  body: Record<string, unknown>;
+  now: string;
+}
+
+export interface ObjectChange {
+  name: string;
+  /** Replace the keys the object held before. */
+  uniqueKeys: readonly UniqueKey[];
   body: Record<string, unknown>;
   now: string;
 }
@@ -71,16 +88,34 @@ export interface SettingsRow {
   updatedAt: string;
 }
 
-export type Constraint = "name" | "uri" | "reference" | "in_use" | "exclusive" | "idempotency" | "pool";
+export type Constraint = "name" | "unique" | "reference" | "in_use" | "exclusive" | "idempotency" | "pool";
 
 /** A write refused by the database's own constraints. */
 export class ConstraintViolation extends Error {
   constructor(
     readonly constraint: Constraint,
     message: string,
+    /** For "unique": the body field whose value another object holds. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = "ConstraintViolation";
+  }
+}
+
+/**
+ * The database was migrated by a newer pulumi-rgs: this one would not know its tables, so it does
+ * not open it rather than write what the newer one cannot read.
+ */
+export class SchemaTooNew extends Error {
+  constructor(
+    /** "SQLite database /var/lib/rgs/rgs.db", "PostgreSQL database postgres://…" */
+    readonly database: string,
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(`the ${database} is at schema version ${found}, newer than this pulumi-rgs knows (${known}); upgrade pulumi-rgs to open it`);
+    this.name = "SchemaTooNew";
   }
 }
 
@@ -104,15 +139,15 @@ export interface StoreTx {
   listObjects(pool: string, kind: KindName, options: { afterSeq: number; limit: number; nameKey?: string }): Promise<ObjectRow[]>;
   /** The object of the kind whose name has this key (see nameKey). */
   findByName(pool: string, kind: KindName, nameKey: string): Promise<ObjectRow | undefined>;
-  /** The workflow, in any pool, whose primary URI has this lower-cased form. */
-  findByUri(uriKey: string): Promise<ObjectRow | undefined>;
+  /** The object, in any pool, that holds this unique key (see UniqueKey). */
+  findByUniqueKey(key: string): Promise<ObjectRow | undefined>;
+  /** A key another object holds is ConstraintViolation "unique" with its field. */
   insertObject(o: NewObject): Promise<ObjectRow>;
-  /** Replaces the body if the object is still at `expectedVersion`; undefined otherwise. */
-  updateObject(
-    id: string,
-    expectedVersion: number,
-    change: { name: string; uriKey: string | null; body: Record<string, unknown>; now: string },
-  ): Promise<ObjectRow | undefined>;
+  /**
+   * Replaces the name, body and unique keys if the object is still at `expectedVersion`;
+   * undefined otherwise. A key another object holds is ConstraintViolation "unique" with its field.
+   */
+  updateObject(id: string, expectedVersion: number, change: ObjectChange): Promise<ObjectRow | undefined>;
   deleteObject(id: string): Promise<boolean>;
 
   /** Replaces the references an object makes. */

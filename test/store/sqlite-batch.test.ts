@@ -13,7 +13,7 @@ const NOW = "2025-03-01T10:00:00.000Z";
 let dir: string;
 let store: SqliteStore;
 
-const group = (id: string, name: string): NewObject => ({ id, pool: P, kind: "agent-groups", name, uriKey: null, body: { name }, now: NOW });
+const group = (id: string, name: string): NewObject => ({ id, pool: P, kind: "agent-groups", name, uniqueKeys: [], body: { name }, now: NOW });
 const names = () => store.read(async (t) => (await t.listObjects(P, "agent-groups", { afterSeq: 0, limit: 100 })).map((o) => o.name));
 
 beforeEach(async () => {
@@ -50,7 +50,7 @@ describe("SqliteStore group commit", () => {
     const bump = () =>
       store.transaction(async (t) => {
         const cur = (await t.getObject(P, "agent-groups", "n"))!;
-        return t.updateObject("n", cur.version, { name: "Counter", uriKey: null, body: { name: "Counter" }, now: NOW });
+        return t.updateObject("n", cur.version, { name: "Counter", uniqueKeys: [], body: { name: "Counter" }, now: NOW });
       });
     const rows = await Promise.all(Array.from({ length: 20 }, bump));
     expect(rows.map((r) => r!.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));

@@ -8,11 +8,22 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { DatabaseError } from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { MAX_ATTEMPTS, POSTGRES_MIGRATIONS, PostgresStore } from "../../backend/store/postgres";
-import { SqliteStore } from "../../backend/store/sqlite";
-import { ConstraintViolation, type Constraint, type NewObject, type Store, StoreUnavailable, type StoreTx } from "../../backend/store/store";
+import { SQLITE_MIGRATIONS, SqliteStore } from "../../backend/store/sqlite";
+import {
+  ConstraintViolation,
+  type Constraint,
+  type NewObject,
+  SchemaTooNew,
+  type Store,
+  StoreUnavailable,
+  type StoreTx,
+  type UniqueKey,
+} from "../../backend/store/store";
+import { RgsError } from "../../sdk/errors";
 import type { KindName } from "../../sdk/model/kind";
 import { makeTempDir, removeDir } from "../helpers/service";
 import { createTestDatabase, testDatabaseOrSkip, type TestDatabase } from "../helpers/postgres";
@@ -27,10 +38,18 @@ interface Backend {
   setup(): Promise<void>;
   teardown(): Promise<void>;
   /** A store on an empty database; every store it opened is closed after each test. */
-  open(ctx: TestContext): Promise<Store>;
+  open(ctx: TestContext): Promise<SchemaStore>;
   /** Another store on the same data as the last open(). */
-  reopen(): Promise<Store>;
+  reopen(): Promise<SchemaStore>;
+  /** The version of the last migration this code has. */
+  latest: number;
+  /** Records the database of the last open() as migrated to `version`, by hand. */
+  setSchemaVersion(version: number): Promise<void>;
+  /** The version the database of the last open() records, read by hand. */
+  rawSchemaVersion(): Promise<number>;
 }
+
+type SchemaStore = Store & { schemaVersion(): Promise<number> };
 
 function sqliteBackend(): Backend {
   let dir = "";
@@ -57,6 +76,20 @@ function sqliteBackend(): Backend {
       opened.push(s);
       return s;
     },
+    latest: SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1].version,
+    setSchemaVersion: async (version) => {
+      const db = new Database(file);
+      db.pragma(`user_version = ${version}`);
+      db.close();
+    },
+    rawSchemaVersion: async () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.pragma("user_version", { simple: true }) as number;
+      } finally {
+        db.close();
+      }
+    },
   };
 }
 
@@ -78,7 +111,7 @@ function postgresBackend(): Backend {
       await Promise.all(opened.splice(0).map((s) => s.close()));
       const s = await PostgresStore.open({ url: pg.db!.url });
       opened.push(s);
-      await pg.db!.query("TRUNCATE pools, objects, refs, idempotency, settings RESTART IDENTITY CASCADE");
+      await pg.db!.query("TRUNCATE pools, objects, refs, unique_keys, idempotency, settings RESTART IDENTITY CASCADE");
       return s;
     },
     reopen: async () => {
@@ -86,20 +119,33 @@ function postgresBackend(): Backend {
       opened.push(s);
       return s;
     },
+    latest: POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1].version,
+    setSchemaVersion: async (version) => {
+      await pg.db!.query("DELETE FROM schema_migrations WHERE version > $1", [version]);
+      await pg.db!.query("INSERT INTO schema_migrations (version, name) VALUES ($1, 'by hand') ON CONFLICT (version) DO NOTHING", [version]);
+    },
+    rawSchemaVersion: async () => (await pg.db!.query<{ v: number }>("SELECT max(version)::int AS v FROM schema_migrations"))[0].v,
   };
 }
 
 function obj(pool: string, kind: KindName, name: string, extra: Partial<NewObject> = {}): NewObject {
-  return { id: randomUUID(), pool, kind, name, uriKey: null, body: { name }, now: NOW, ...extra };
+  return { id: randomUUID(), pool, kind, name, uniqueKeys: [], body: { name }, now: NOW, ...extra };
 }
 
-async function expectViolation(p: Promise<unknown>, constraint: Constraint): Promise<void> {
+/** A workflow's primaryUri as the kind registry keys it (sdk/model uniqueKeysOf). */
+function primaryUri(uri: string): UniqueKey[] {
+  return [{ field: "primaryUri", key: `workflows/primaryUri/${uri.toLowerCase()}` }];
+}
+
+async function expectViolation(p: Promise<unknown>, constraint: Constraint, field?: string): Promise<ConstraintViolation> {
   const e = await p.then(
     () => undefined,
     (err: unknown) => err,
   );
   expect(e, `a ${constraint} violation`).toBeInstanceOf(ConstraintViolation);
   expect((e as ConstraintViolation).constraint).toBe(constraint);
+  if (field !== undefined) expect((e as ConstraintViolation).field).toBe(field);
+  return e as ConstraintViolation;
 }
 
 async function pools(s: Store, ...fqdns: string[]): Promise<void> {
@@ -166,7 +212,7 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
   it("keeps an object's body as written: key order, Unicode, nesting", async (ctx) => {
     await open(ctx);
     const body = { name: "Café ☎ 电话", zeta: 1, alpha: [{ b: null, a: "x\ty" }], nested: { "": true, emoji: "👩‍💼" } };
-    const o = obj(P1, "workflows", body.name, { body, uriKey: "sip:cafe@contoso.com" });
+    const o = obj(P1, "workflows", body.name, { body, uniqueKeys: primaryUri("sip:cafe@contoso.com") });
     const row = await tx((t) => t.insertObject(o));
     expect(row).toMatchObject({ id: o.id, pool: P1, kind: "workflows", name: body.name, version: 1, createdAt: NOW, updatedAt: NOW });
     expect(typeof row.seq).toBe("number");
@@ -175,7 +221,7 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
     expect(JSON.stringify(read.body)).toBe(JSON.stringify(body));
     expect(await tx((t) => t.getObject(P2, "workflows", o.id))).toBeUndefined();
     expect(await tx((t) => t.getObject(P1, "queues", o.id))).toBeUndefined();
-    expect((await tx((t) => t.findByUri("sip:cafe@contoso.com")))?.id).toBe(o.id);
+    expect((await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:cafe@contoso.com")))?.id).toBe(o.id);
   });
 
   it("name: unique per pool and kind, ignoring case and Unicode spelling", async (ctx) => {
@@ -187,19 +233,120 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
     await tx((t) => t.insertObject(obj(P1, "agent-groups", "Café Line")));
     const other = obj(P1, "queues", "Other");
     await tx((t) => t.insertObject(other));
-    await expectViolation(tx((t) => t.updateObject(other.id, 1, { name: "café line", uriKey: null, body: {}, now: NOW })), "name");
+    await expectViolation(tx((t) => t.updateObject(other.id, 1, { name: "café line", uniqueKeys: [], body: {}, now: NOW })), "name");
     expect((await tx((t) => t.findByName(P1, "queues", "café line")))?.name).toBe("Café Line");
   });
 
-  it("uri: a workflow's primary URI is unique across pools; workflows without one do not collide", async (ctx) => {
+  it("unique: a key is held by one object across pools, the refusal names its field; objects without keys do not collide", async (ctx) => {
     await open(ctx);
-    await tx((t) => t.insertObject(obj(P1, "workflows", "Help", { uriKey: "sip:help@contoso.com" })));
-    await expectViolation(tx((t) => t.insertObject(obj(P2, "workflows", "Help 2", { uriKey: "sip:help@contoso.com" }))), "uri");
-    const w = obj(P2, "workflows", "Sales", { uriKey: "sip:sales@contoso.com" });
+    const help = obj(P1, "workflows", "Help", { uniqueKeys: primaryUri("sip:help@contoso.com") });
+    await tx((t) => t.insertObject(help));
+    const v = await expectViolation(
+      tx((t) => t.insertObject(obj(P2, "workflows", "Help 2", { uniqueKeys: primaryUri("sip:help@contoso.com") }))),
+      "unique",
+      "primaryUri",
+    );
+    expect(v.message).toContain("workflows/primaryUri/sip:help@contoso.com");
+    const w = obj(P2, "workflows", "Sales", { uniqueKeys: primaryUri("sip:sales@contoso.com") });
     await tx((t) => t.insertObject(w));
-    await expectViolation(tx((t) => t.updateObject(w.id, 1, { name: "Sales", uriKey: "sip:help@contoso.com", body: {}, now: NOW })), "uri");
+    await expectViolation(
+      tx((t) => t.updateObject(w.id, 1, { name: "Sales", uniqueKeys: primaryUri("sip:help@contoso.com"), body: {}, now: NOW })),
+      "unique",
+      "primaryUri",
+    );
     await tx((t) => t.insertObject(obj(P1, "queues", "Q1")));
     await tx((t) => t.insertObject(obj(P1, "queues", "Q2")));
+    expect((await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:help@contoso.com")))?.id).toBe(help.id);
+    expect((await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:sales@contoso.com")))?.pool).toBe(P2);
+    expect(await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:nobody@contoso.com"))).toBeUndefined();
+  });
+
+  it("unique: an object may hold several keys; each refusal names its field and leaves nothing of the write behind", async (ctx) => {
+    await open(ctx);
+    const lineUri = (tel: string): UniqueKey => ({ field: "lineUri", key: `workflows/lineUri/${tel}` });
+    const first = obj(P1, "workflows", "First", { uniqueKeys: [...primaryUri("sip:first@contoso.com"), lineUri("tel:+14255550100")] });
+    await tx((t) => t.insertObject(first));
+    const second = obj(P2, "workflows", "Second", { uniqueKeys: [...primaryUri("sip:second@contoso.com"), lineUri("tel:+14255550100")] });
+    await expectViolation(tx((t) => t.insertObject(second)), "unique", "lineUri");
+    expect(await tx((t) => t.getObject(P2, "workflows", second.id))).toBeUndefined();
+    expect(await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:second@contoso.com"))).toBeUndefined();
+    const third = obj(P2, "workflows", "Third", { uniqueKeys: [...primaryUri("sip:FIRST@contoso.com"), lineUri("tel:+14255550199")] });
+    await expectViolation(tx((t) => t.insertObject(third)), "unique", "primaryUri");
+    expect(await tx((t) => t.findByUniqueKey("workflows/lineUri/tel:+14255550199"))).toBeUndefined();
+    // The same value under another field or kind is another key.
+    await tx((t) => t.insertObject(obj(P2, "queues", "Q", { uniqueKeys: [{ field: "lineUri", key: "queues/lineUri/tel:+14255550100" }] })));
+    expect((await tx((t) => t.findByUniqueKey("workflows/lineUri/tel:+14255550100")))?.id).toBe(first.id);
+  });
+
+  it("unique: an update replaces the object's keys and frees the old ones; a refused or stale update changes nothing; delete frees them", async (ctx) => {
+    await open(ctx);
+    const w = obj(P1, "workflows", "Moving", { uniqueKeys: primaryUri("sip:a@contoso.com") });
+    await tx((t) => t.insertObject(w));
+    const moved = await tx((t) => t.updateObject(w.id, 1, { name: "Moving", uniqueKeys: primaryUri("sip:b@contoso.com"), body: { at: "b" }, now: NOW }));
+    expect(moved?.version).toBe(2);
+    expect(await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:a@contoso.com"))).toBeUndefined();
+    expect((await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:b@contoso.com")))?.id).toBe(w.id);
+    const other = obj(P2, "workflows", "Took a", { uniqueKeys: primaryUri("sip:a@contoso.com") });
+    await tx((t) => t.insertObject(other));
+
+    await expectViolation(
+      tx((t) => t.updateObject(w.id, 2, { name: "Moving back", uniqueKeys: primaryUri("sip:a@contoso.com"), body: { at: "a" }, now: NOW })),
+      "unique",
+      "primaryUri",
+    );
+    expect(await tx((t) => t.getObject(P1, "workflows", w.id))).toMatchObject({ name: "Moving", version: 2, body: { at: "b" } });
+    expect((await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:b@contoso.com")))?.id).toBe(w.id);
+    expect(await tx((t) => t.updateObject(w.id, 1, { name: "Stale", uniqueKeys: primaryUri("sip:c@contoso.com"), body: {}, now: NOW }))).toBeUndefined();
+    expect(await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:c@contoso.com"))).toBeUndefined();
+    expect((await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:b@contoso.com")))?.id).toBe(w.id);
+
+    await tx((t) => t.updateObject(w.id, 2, { name: "Moving", uniqueKeys: [], body: {}, now: NOW }));
+    expect(await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:b@contoso.com"))).toBeUndefined();
+    expect(await tx((t) => t.deleteObject(other.id))).toBe(true);
+    expect(await tx((t) => t.findByUniqueKey("workflows/primaryUri/sip:a@contoso.com"))).toBeUndefined();
+    await tx((t) => t.insertObject(obj(P1, "workflows", "Has a now", { uniqueKeys: primaryUri("sip:a@contoso.com") })));
+  });
+
+  it("a unique key with NUL, which PostgreSQL cannot store, is refused as bad input naming the field, and nothing is written", async (ctx) => {
+    await open(ctx);
+    const nul = obj(P1, "workflows", "Nul", { uniqueKeys: primaryUri("sip:a\u0000b@contoso.com") });
+    const e = await tx((t) => t.insertObject(nul)).catch((err: unknown) => err);
+    expect(RgsError.isRgsError(e), String(e)).toBe(true);
+    expect(e).toMatchObject({ code: "validation_failed", details: [{ path: "primaryUri" }] });
+    expect((e as Error).message).toMatch(/primaryUri must not contain the NUL character/);
+    expect(await tx((t) => t.getObject(P1, "workflows", nul.id))).toBeUndefined();
+    const w = obj(P1, "workflows", "Clean", { uniqueKeys: primaryUri("sip:clean@contoso.com") });
+    await tx((t) => t.insertObject(w));
+    const u = await tx((t) => t.updateObject(w.id, 1, { name: "Clean", uniqueKeys: primaryUri("sip:\u0000@contoso.com"), body: {}, now: NOW })).catch(
+      (err: unknown) => err,
+    );
+    expect(u).toMatchObject({ code: "validation_failed", details: [{ path: "primaryUri" }] });
+    expect((await tx((t) => t.getObject(P1, "workflows", w.id)))?.version).toBe(1);
+  });
+
+  it("schemaVersion() answers the latest migration", async (ctx) => {
+    await open(ctx);
+    expect(await s.schemaVersion()).toBe(backend.latest);
+    expect(backend.latest).toBe(2);
+  });
+
+  it("refuses a database a newer pulumi-rgs migrated, naming both versions, and leaves it as it was", async (ctx) => {
+    await open(ctx);
+    const future = backend.latest + 1;
+    await backend.setSchemaVersion(future);
+    try {
+      const e = await backend.reopen().catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(SchemaTooNew);
+      expect(e).not.toBeInstanceOf(StoreUnavailable);
+      expect(e).toMatchObject({ found: future, known: backend.latest });
+      expect((e as Error).message).toMatch(
+        new RegExp(`database .* is at schema version ${future}, newer than this pulumi-rgs knows \\(${backend.latest}\\); upgrade pulumi-rgs`),
+      );
+      expect(await backend.rawSchemaVersion()).toBe(future);
+    } finally {
+      await backend.setSchemaVersion(backend.latest);
+    }
+    expect(await (await backend.reopen()).schemaVersion()).toBe(backend.latest);
   });
 
   it("reference: a reference must name an object of that kind in the same pool", async (ctx) => {
@@ -239,8 +386,8 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
   it("exclusive: a custom schedule is referenced exclusively by one object", async (ctx) => {
     await open(ctx);
     const hours = obj(P1, "hours-of-business", "Custom hours");
-    const w1 = obj(P1, "workflows", "W1", { uriKey: "sip:w1@contoso.com" });
-    const w2 = obj(P1, "workflows", "W2", { uriKey: "sip:w2@contoso.com" });
+    const w1 = obj(P1, "workflows", "W1", { uniqueKeys: primaryUri("sip:w1@contoso.com") });
+    const w2 = obj(P1, "workflows", "W2", { uniqueKeys: primaryUri("sip:w2@contoso.com") });
     await tx(async (t) => {
       for (const o of [hours, w1, w2]) await t.insertObject(o);
       await t.setReferences(w1.id, P1, [{ toId: hours.id, toKind: "hours-of-business", exclusive: true }]);
@@ -313,12 +460,12 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
     const o = obj(P1, "agent-groups", "Versioned");
     await tx((t) => t.insertObject(o));
     const later = "2025-03-02T10:00:00.000Z";
-    const v2 = await tx((t) => t.updateObject(o.id, 1, { name: "Versioned", uriKey: null, body: { name: "Versioned", agentAlertTime: 30 }, now: later }));
+    const v2 = await tx((t) => t.updateObject(o.id, 1, { name: "Versioned", uniqueKeys: [], body: { name: "Versioned", agentAlertTime: 30 }, now: later }));
     expect(v2).toMatchObject({ version: 2, body: { name: "Versioned", agentAlertTime: 30 }, createdAt: NOW, updatedAt: later });
-    expect(await tx((t) => t.updateObject(o.id, 1, { name: "Stale", uriKey: null, body: { name: "Stale" }, now: later }))).toBeUndefined();
-    expect(await tx((t) => t.updateObject(randomUUID(), 1, { name: "Nobody", uriKey: null, body: {}, now: later }))).toBeUndefined();
+    expect(await tx((t) => t.updateObject(o.id, 1, { name: "Stale", uniqueKeys: [], body: { name: "Stale" }, now: later }))).toBeUndefined();
+    expect(await tx((t) => t.updateObject(randomUUID(), 1, { name: "Nobody", uniqueKeys: [], body: {}, now: later }))).toBeUndefined();
     expect((await tx((t) => t.getObject(P1, "agent-groups", o.id)))?.body).toEqual({ name: "Versioned", agentAlertTime: 30 });
-    const renamed = await tx((t) => t.updateObject(o.id, 2, { name: "Renamed", uriKey: null, body: { name: "Renamed" }, now: later }));
+    const renamed = await tx((t) => t.updateObject(o.id, 2, { name: "Renamed", uniqueKeys: [], body: { name: "Renamed" }, now: later }));
     expect(renamed?.version).toBe(3);
     expect((await tx((t) => t.findByName(P1, "agent-groups", "renamed")))?.id).toBe(o.id);
     expect(await tx((t) => t.findByName(P1, "agent-groups", "versioned"))).toBeUndefined();
@@ -334,7 +481,7 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
         tx(async (t) => {
           const cur = (await t.getObject(P1, "queues", o.id))!;
           const count = (cur.body.overflowThreshold as number) + 1;
-          const next = await t.updateObject(o.id, cur.version, { name: "Counter", uriKey: null, body: { name: "Counter", overflowThreshold: count }, now: NOW });
+          const next = await t.updateObject(o.id, cur.version, { name: "Counter", uniqueKeys: [], body: { name: "Counter", overflowThreshold: count }, now: NOW });
           if (!next) throw new Error("the version moved inside a transaction");
         }),
       ),
@@ -401,7 +548,7 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
       expect(await t.getPool("pool\u0000.contoso.com")).toBeUndefined();
       expect(await t.getObject(P1, "queues", "\u0000")).toBeUndefined();
       expect(await t.findByName(P1, "queues", "a\u0000b")).toBeUndefined();
-      expect(await t.findByUri("sip:\u0000@contoso.com")).toBeUndefined();
+      expect(await t.findByUniqueKey("workflows/primaryUri/sip:\u0000@contoso.com")).toBeUndefined();
       expect(await t.listObjects(P1, "queues", { afterSeq: 0, limit: 5, nameKey: "\u0000" })).toEqual([]);
       expect(await t.referrers("\u0000")).toEqual([]);
       expect(await t.getIdempotency("\u0000")).toBeUndefined();
@@ -461,7 +608,7 @@ describe("PostgresStore only", () => {
     await (await openOn(fresh.url)).close();
     await fresh.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')");
     await expect(PostgresStore.open({ url: fresh.url })).rejects.toThrow(
-      /cannot open the PostgreSQL database .*: the database is at schema version 999, newer than this rgs knows \(1\)/,
+      /^the PostgreSQL database postgres:\/\/\S+ is at schema version 999, newer than this pulumi-rgs knows \(2\); upgrade pulumi-rgs/,
     );
   });
 
@@ -489,7 +636,7 @@ describe("PostgresStore only", () => {
         const cur = (await t.getObject(P1, "queues", o.id))!;
         if (++arrived === 2) release();
         await bothRead;
-        return t.updateObject(o.id, cur.version, { name: "Contended", uriKey: null, body: { name: "Contended" }, now: NOW });
+        return t.updateObject(o.id, cur.version, { name: "Contended", uniqueKeys: [], body: { name: "Contended" }, now: NOW });
       });
     const before = s.retries;
     const [a, b] = await Promise.all([bump(), bump()]);
