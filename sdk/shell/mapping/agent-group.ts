@@ -1,8 +1,8 @@
 /**
  * Agent group ↔ New-/Set-CsRgsAgentGroup properties.
  */
-import type { AgentGroupBody } from "../../model/agent-group";
-import { nullableStr, str, strings, type Mapping } from "./values";
+import { PARTICIPATION_POLICIES, ROUTING_METHODS, type AgentGroupBody } from "../../model/agent-group";
+import { enumOf, nullableStr, str, strings, type Mapping } from "./values";
 
 export const agentGroupMapping: Mapping<AgentGroupBody> = {
   properties: (g) => ({
@@ -17,9 +17,9 @@ export const agentGroupMapping: Mapping<AgentGroupBody> = {
   body: (p) => ({
     name: str(p.Name),
     description: nullableStr(p.Description),
-    participationPolicy: str(p.ParticipationPolicy ?? "Informal") as AgentGroupBody["participationPolicy"],
+    participationPolicy: enumOf(PARTICIPATION_POLICIES, p.ParticipationPolicy, "Informal"),
     agentAlertTime: Number(p.AgentAlertTime ?? 20),
-    routingMethod: str(p.RoutingMethod ?? "Parallel") as AgentGroupBody["routingMethod"],
+    routingMethod: enumOf(ROUTING_METHODS, p.RoutingMethod, "Parallel"),
     agentsByUri: strings(p.AgentsByUri),
     distributionGroupAddress: nullableStr(p.DistributionGroupAddress),
   }),

@@ -1,8 +1,8 @@
 /**
  * Queue ↔ New-/Set-CsRgsQueue properties; timeout and overflow actions built with New-CsRgsCallAction.
  */
-import type { QueueBody } from "../../model/queue";
-import { callActionValue, identities, idOf, list, nullableInt, nullableStr, readCallAction, str, type Mapping } from "./values";
+import { OVERFLOW_CANDIDATES, type QueueBody } from "../../model/queue";
+import { callActionValue, enumOf, identities, idOf, list, nullableInt, nullableStr, readCallAction, str, type Mapping } from "./values";
 
 export const queueMapping: Mapping<QueueBody> = {
   properties: (q, pool) => ({
@@ -22,7 +22,7 @@ export const queueMapping: Mapping<QueueBody> = {
     timeoutThreshold: nullableInt(p.TimeoutThreshold),
     timeoutAction: readCallAction(p.TimeoutAction) as QueueBody["timeoutAction"],
     overflowThreshold: nullableInt(p.OverflowThreshold),
-    overflowCandidate: str(p.OverflowCandidate ?? "NewestCall") as QueueBody["overflowCandidate"],
+    overflowCandidate: enumOf(OVERFLOW_CANDIDATES, p.OverflowCandidate, "NewestCall"),
     overflowAction: readCallAction(p.OverflowAction) as QueueBody["overflowAction"],
   }),
 };

@@ -5,7 +5,7 @@
  */
 import { RgsError } from "../../errors";
 import type { Holiday, TimeRange } from "../../model/calendar";
-import type { Answer, CallAction, DtmfKey, Prompt, Question } from "../../model/call-action";
+import { ACTIONS, type Answer, type CallAction, type DtmfKey, type Prompt, type Question } from "../../model/call-action";
 import { objectIdentity } from "../../model/common";
 import type { Projection, Step, Value } from "../protocol";
 
@@ -64,6 +64,16 @@ export function localDateTime(v: unknown): string {
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})/.exec(String(v ?? ""));
   if (!m) throw unreadable('a DateTime "yyyy-MM-ddTHH:mm:ss"', v);
   return `${m[1]}T${m[2]}`;
+}
+
+/**
+ * An enum value by name in the model's spelling: the names bind without regard to case, and the
+ * .NET names differ from the documented ones in places (TransferToPstn, documented TransferToPSTN).
+ */
+export function enumOf<T extends string>(values: readonly T[], v: unknown, fallback: T): T {
+  if (v === null || v === undefined || v === "") return fallback;
+  const key = String(v).toLowerCase();
+  return values.find((x) => x.toLowerCase() === key) ?? (String(v) as T);
 }
 
 export function str(v: unknown): string {
@@ -159,7 +169,7 @@ function answerStep(a: Answer, pool: string, path: string): { step: Step } {
 export function readCallAction(v: unknown): CallAction | null {
   const p = object(v);
   if (!p) return null;
-  const out: CallAction = { action: str(p.Action) as CallAction["action"] };
+  const out: CallAction = { action: enumOf(ACTIONS, p.Action, "Terminate") };
   const prompt = readPrompt(p.Prompt);
   if (prompt) out.prompt = prompt;
   if (p.QueueID !== null && p.QueueID !== undefined && p.QueueID !== "") out.queueId = idOf(p.QueueID);

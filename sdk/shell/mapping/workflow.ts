@@ -2,9 +2,10 @@
  * Workflow ↔ New-/Set-CsRgsWorkflow properties; the three call actions built bottom-up, questions
  * and answers included.
  */
+import { LANGUAGES, TIME_ZONES } from "../../model/calendar";
 import { objectIdentity } from "../../model/common";
 import type { WorkflowBody } from "../../model/workflow";
-import { bool, callActionValue, identities, idOf, list, nullableStr, readCallAction, str, strings, type Mapping } from "./values";
+import { bool, enumOf, callActionValue, identities, idOf, list, nullableStr, readCallAction, str, strings, type Mapping } from "./values";
 
 export const workflowMapping: Mapping<WorkflowBody> = {
   properties: (w, pool) => ({
@@ -38,8 +39,8 @@ export const workflowMapping: Mapping<WorkflowBody> = {
     managed: bool(p.Managed),
     managersByUri: strings(p.ManagersByUri),
     // Lync leaves both to the server's own when New-CsRgsWorkflow is not told; the service's defaults stand in.
-    language: nullableStr(p.Language) ?? "en-US",
-    timeZone: nullableStr(p.TimeZone) ?? "UTC",
+    language: enumOf(LANGUAGES, p.Language, "en-US"),
+    timeZone: enumOf(TIME_ZONES, p.TimeZone, "UTC"),
     businessHoursId: p.BusinessHoursID === null || p.BusinessHoursID === undefined || p.BusinessHoursID === "" ? null : idOf(p.BusinessHoursID),
     holidaySetIds: list(p.HolidaySetIDList).map(idOf),
     defaultAction: readCallAction(p.DefaultAction) as WorkflowBody["defaultAction"],
