@@ -4,7 +4,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeAgentCommand, type FakeAgentOptions, fakeAgentCommand } from "../helpers/fake-agent/spawn";
@@ -13,7 +13,8 @@ const POOL = "pool01.contoso.com";
 const SERVICE = `service:ApplicationServer:${POOL}`;
 const NS = "Microsoft.Rtc.Rgs.Management.WritableSettings.";
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Answers are checked by assertions, not by types.
+type Json = any;
 
 class AgentProcess {
   private buffered: string[] = [];
@@ -649,6 +650,8 @@ describe("fake agent: restarts and faults", () => {
     expect((await agent.request(update)).error.code).toBe("denied");
     expect((await agent.request(update)).ok).toBe(true);
 
+    writeFileSync(cmd.faultsFile, "[{not json");
+    expect((await agent.request({ op: "ping" })).error.code).toBe("failed");
     cmd.setFaults([{ when: "*", fault: "denied", id: "again" }]);
     expect((await agent.fail("Get-CsRgsQueue")).code).toBe("denied");
     expect(await agent.run("Get-CsRgsQueue")).toEqual([]);

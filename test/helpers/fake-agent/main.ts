@@ -74,6 +74,14 @@ function cmdletOf(req: Request): string | undefined {
   return undefined;
 }
 
+function idOf(line: string): unknown {
+  try {
+    return (JSON.parse(line) as Request).id ?? null;
+  } catch {
+    return null;
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function handle(line: string): Promise<void> {
@@ -107,7 +115,7 @@ async function handle(line: string): Promise<void> {
       process.stderr.write(`fake agent: answer to ${cmdlet ?? op} lost\n`);
       process.exit(71);
     case "malformed":
-      write(`${JSON.stringify(answer).slice(0, 17)}\u0000<truncated>`);
+      write(`${JSON.stringify(answer).slice(0, 17)}<truncated>`);
       return;
   }
   write(JSON.stringify(answer));
@@ -144,7 +152,9 @@ function start(): void {
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   rl.on("line", (line) => {
     if (line.trim() === "") return;
-    queue = queue.then(() => handle(line));
+    // A request that fails outside any cmdlet (a fault list that does not parse, a log that cannot be
+    // written) is answered as failed, and the requests after it are still served.
+    queue = queue.then(() => handle(line)).catch((e: unknown) => write(JSON.stringify(errorAnswer(idOf(line), e))));
   });
   rl.on("close", () => {
     void queue.then(() => process.exit(0));
