@@ -603,6 +603,17 @@ describe("fake agent: restarts and faults", () => {
     expect(JSON.parse(readFileSync(cmd.stateFile, "utf8")).objects).toHaveLength(1);
   });
 
+  it("two agents on one state file see each other's changes between requests", async () => {
+    const cmd = fakeAgentCommand();
+    const a = await startReady(cmd);
+    const b = await startReady(cmd);
+    const g = await a.agent.run("New-CsRgsAgentGroup", { Parent: SERVICE, Name: "Shared" });
+    expect(await b.agent.run("Get-CsRgsAgentGroup", { Identity: g.Identity })).toEqual(g);
+    expect((await b.agent.fail("New-CsRgsAgentGroup", { Parent: SERVICE, Name: "shared" })).code).toBe("conflict");
+    await b.agent.run("Remove-CsRgsAgentGroup", { Instance: step("Get-CsRgsAgentGroup", { Identity: g.Identity }) }, ["Force"]);
+    expect((await a.agent.fail("Get-CsRgsAgentGroup", { Identity: g.Identity })).code).toBe("not_found");
+  });
+
   it("crash: exits without answering and without applying; the fault does not fire again after a restart", async () => {
     const cmd = fakeAgentCommand({ faults: [{ when: "New-CsRgsQueue", fault: "crash" }] });
     const first = await startReady(cmd);

@@ -3,7 +3,8 @@
  * update, an op name "run" / "update" / "ping", or "*") and fires `times` times (default once).
  * Sources: env RGS_FAKE_FAULTS (a JSON list) and the file named by RGS_FAKE_FAULTS_FILE, re-read on
  * every request. How often each fault fired is kept beside the state file, so that a fault that
- * kills the agent does not fire again in the agent started after it; a fault is known by its `id`,
+ * kills the agent does not fire again in the agent started after it, nor in another agent on the
+ * same state file; a fault is known by its `id`,
  * or else by its position and content, so give a new `id` to fire the same fault again.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -40,7 +41,7 @@ export class Faults {
     private readonly env: NodeJS.ProcessEnv,
     private readonly firedFile?: string,
   ) {
-    this.fired = firedFile && existsSync(firedFile) ? (JSON.parse(readFileSync(firedFile, "utf8")) as Record<string, number>) : {};
+    this.fired = {};
   }
 
   private current(): [string, Fault][] {
@@ -58,6 +59,7 @@ export class Faults {
 
   /** The fault to apply to this request, if one is due; it is counted as fired before it acts. */
   take(op: string, cmdlet: string | undefined): Fault | undefined {
+    if (this.firedFile && existsSync(this.firedFile)) this.fired = JSON.parse(readFileSync(this.firedFile, "utf8")) as Record<string, number>;
     for (const [key, f] of this.current()) {
       if (f.when !== "*" && f.when !== op && f.when !== cmdlet) continue;
       if ((this.fired[key] ?? 0) >= (f.times ?? 1)) continue;

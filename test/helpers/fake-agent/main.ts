@@ -109,6 +109,7 @@ async function handle(line: string): Promise<void> {
       await sleep(fault.ms ?? 2000);
       break;
   }
+  state.refresh();
   const answer = execute(req);
   switch (fault?.fault) {
     case "lose-answer":

@@ -4,7 +4,7 @@
  * pool as it left it, as a real pool's Rgsconfig database would. Written whole, to a temporary
  * file renamed over the old one, so a crash never leaves half a file.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { blankObject, type RgsObject } from "./object-types";
 import { formatIdentity } from "./binding";
 
@@ -20,15 +20,34 @@ export class PoolState {
   private objects = new Map<string, RgsObject>();
   private settings = new Map<string, RgsObject>();
 
+  /** Inode and mtime of the file as last read or written: a rename by another agent changes the inode. */
+  private seen = "";
+
   constructor(
     readonly pools: readonly string[],
     private readonly file?: string,
   ) {
-    if (file && existsSync(file)) {
-      const data = JSON.parse(readFileSync(file, "utf8")) as StateFile;
-      for (const o of data.objects) this.objects.set(o.Identity as string, o);
-      for (const [pool, s] of Object.entries(data.settings)) this.settings.set(pool, s);
-    }
+    this.refresh();
+  }
+
+  /**
+   * Reads the file again if another agent process wrote it since: several agents on one pool see
+   * each other's changes between requests, as sessions on one Rgsconfig database do. There is no
+   * lock, so two agents writing at the same instant can lose one of the writes.
+   */
+  refresh(): void {
+    if (!this.file || !existsSync(this.file)) return;
+    const version = this.version();
+    if (version === this.seen) return;
+    const data = JSON.parse(readFileSync(this.file, "utf8")) as StateFile;
+    this.objects = new Map(data.objects.map((o) => [o.Identity as string, o]));
+    this.settings = new Map(Object.entries(data.settings));
+    this.seen = version;
+  }
+
+  private version(): string {
+    const st = statSync(this.file as string);
+    return `${st.ino}:${st.mtimeMs}:${st.size}`;
   }
 
   hasPool(pool: string): boolean {
@@ -76,5 +95,6 @@ export class PoolState {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(data));
     renameSync(tmp, this.file);
+    this.seen = this.version();
   }
 }
