@@ -81,7 +81,7 @@ export function str(v: unknown): string {
 }
 
 export function nullableStr(v: unknown): string | null {
-  return v === null || v === undefined || v === "" ? null : String(v);
+  return v === null || v === undefined ? null : String(v);
 }
 
 export function nullableInt(v: unknown): number | null {

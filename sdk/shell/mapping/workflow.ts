@@ -2,7 +2,7 @@
  * Workflow ↔ New-/Set-CsRgsWorkflow properties; the three call actions built bottom-up, questions
  * and answers included.
  */
-import { LANGUAGES, TIME_ZONES } from "../../model/calendar";
+import { DEFAULT_TIME_ZONE, LANGUAGES, TIME_ZONES } from "../../model/calendar";
 import { objectIdentity } from "../../model/common";
 import type { WorkflowBody } from "../../model/workflow";
 import { bool, enumOf, callActionValue, identities, idOf, list, nullableStr, readCallAction, str, strings, type Mapping } from "./values";
@@ -40,7 +40,7 @@ export const workflowMapping: Mapping<WorkflowBody> = {
     managersByUri: strings(p.ManagersByUri),
     // Lync leaves both to the server's own when New-CsRgsWorkflow is not told; the service's defaults stand in.
     language: enumOf(LANGUAGES, p.Language, "en-US"),
-    timeZone: enumOf(TIME_ZONES, p.TimeZone, "UTC"),
+    timeZone: enumOf(TIME_ZONES, p.TimeZone, DEFAULT_TIME_ZONE),
     businessHoursId: p.BusinessHoursID === null || p.BusinessHoursID === undefined || p.BusinessHoursID === "" ? null : idOf(p.BusinessHoursID),
     holidaySetIds: list(p.HolidaySetIDList).map(idOf),
     defaultAction: readCallAction(p.DefaultAction) as WorkflowBody["defaultAction"],
