@@ -84,7 +84,7 @@ function getHandler(t: PersistedType): Handler {
       if (!state.hasPool(id.pool)) service("Identity", args.Identity, state);
       if (id.instanceId) {
         const found = items.find((o) => o.Identity === formatIdentity(id));
-        // The cmdlets report an identity that matches nothing as an error, not as empty output.
+        // Taken as an error, not as empty output: the pages do not say (README, "Facts taken without a page").
         if (!found) throw notFound(`Cannot find ${t} "${formatIdentity(id)}"`, `${t}NotFound`);
         return args.Name === undefined || sameName(found.Name, args.Name) ? found : null;
       }
