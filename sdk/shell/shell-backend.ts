@@ -48,6 +48,8 @@ interface KindCache {
   byId: Map<string, RgsObject>;
   /** When the kind was last listed whole (performance.now()); null while the map holds only what was seen. */
   listedAt: number | null;
+  /** The list under way, which parallel reads wait for. */
+  listing?: Promise<void>;
 }
 
 export class ShellBackend implements Backend {
@@ -291,6 +293,15 @@ export class ShellBackend implements Backend {
   private async objects(op: BackendOp, pool: string, kind: KindName): Promise<{ cache: KindCache; listedNow: boolean }> {
     const cache = this.kindCache(pool, kind);
     if (cache.listedAt !== null && performance.now() - cache.listedAt < this.cacheTtlMs) return { cache, listedNow: false };
+    // Parallel reads of a cold kind (Pulumi refreshes in parallel) share one list.
+    cache.listing ??= this.listKind(op, pool, kind, cache).finally(() => {
+      cache.listing = undefined;
+    });
+    await cache.listing;
+    return { cache, listedNow: true };
+  }
+
+  private async listKind(op: BackendOp, pool: string, kind: KindName, cache: KindCache): Promise<void> {
     const value = await this.call(op, { op: "run", step: { cmdlet: `Get-${kindDef(kind).noun}`, params: { Identity: serviceIdentity(pool) } } }, "read");
     cache.byId.clear();
     for (const p of asList(value)) {
@@ -298,7 +309,6 @@ export class ShellBackend implements Backend {
       cache.byId.set(o.id, o);
     }
     cache.listedAt = performance.now();
-    return { cache, listedNow: true };
   }
 
   /** One object by its identity, straight from the pool. */

@@ -236,7 +236,7 @@ describe("ShellBackend checks the cmdlets do not make", () => {
     const front = (await backend.create(POOL, "queues", { name: "Front", timeoutThreshold: 60, timeoutAction: { action: "TransferToQueue", queueId: target.id } })).object;
     const hours = (await backend.create(POOL, "hours-of-business", { name: "Office", fridayHours1: { openTime: "09:00", closeTime: "17:00" } })).object;
     const w = (
-      await backend.create(POOL, "workflows", { name: "Sales", primaryUri: "sip:sales@contoso.com", businessHoursId: hours.id, defaultAction: { action: "TransferToQueue", queueId: front.id } })
+      await backend.create(POOL, "workflows", { name: "Sales", primaryUri: "sip:sales@contoso.com", timeZone: "Pacific Standard Time", businessHoursId: hours.id, defaultAction: { action: "TransferToQueue", queueId: front.id } })
     ).object;
 
     const q2q = await rgsError(backend.delete(POOL, "queues", target.id));
@@ -372,10 +372,12 @@ describe("ShellBackend request counts", () => {
     for (let i = 0; i < 4; i++) queues.push((await backend.create(POOL, "queues", { name: `Q${i}`, agentGroupIds: [groups[i].id] })).object);
     expect(backend.requests.create).toBe(7 + 4 + 1);
 
+    // A refresh reads every resource at once, as Pulumi runs its steps in parallel.
     const refresher = connect(fake);
-    for (const g of groups) expect(await refresher.get(POOL, "agent-groups", g.id)).toEqual(g);
-    for (const q of queues) expect(await refresher.get(POOL, "queues", q.id)).toEqual(q);
+    const read = await Promise.all([...groups, ...queues].map((o) => refresher.get(POOL, o.id in byId(queues) ? "queues" : "agent-groups", o.id)));
+    expect(read).toEqual([...groups, ...queues]);
     expect(refresher.requests.get).toBe(2);
+    expect(refresher.requests.total).toBe(2);
 
     const before = backend.requests.total;
     await backend.update(POOL, "agent-groups", groups[0].id, { name: "G0", agentAlertTime: 30 }, groups[0].etag);
@@ -384,3 +386,7 @@ describe("ShellBackend request counts", () => {
     expect(backend.requests.delete).toBe(1);
   });
 });
+
+function byId<T extends { id: string }>(items: readonly T[]): Record<string, T> {
+  return Object.fromEntries(items.map((o) => [o.id, o]));
+}

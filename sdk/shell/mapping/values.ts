@@ -227,10 +227,11 @@ export function readTimeRange(v: unknown): TimeRange | null {
 }
 
 export function holidayStep(h: Holiday): { step: Step } {
-  return step("New-CsRgsHoliday", { Name: h.name, StartDate: h.startDate, EndDate: h.endDate });
+  return step("New-CsRgsHoliday", { Name: h.name ?? null, StartDate: h.startDate, EndDate: h.endDate });
 }
 
 export function readHoliday(v: unknown): Holiday {
   const p = object(v) ?? {};
-  return { name: str(p.Name), startDate: localDateTime(p.StartDate), endDate: localDateTime(p.EndDate) };
+  const name = nullableStr(p.Name);
+  return { ...(name !== null ? { name } : {}), startDate: localDateTime(p.StartDate), endDate: localDateTime(p.EndDate) };
 }
