@@ -158,7 +158,7 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
   beforeAll(() => backend.setup());
   afterAll(() => backend.teardown());
 
-  let s: Store;
+  let s: SchemaStore;
   const open = async (ctx: TestContext) => {
     s = await backend.open(ctx);
     await pools(s, P1, P2);
@@ -420,12 +420,15 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
     await open(ctx);
     const ag = obj(P1, "agent-groups", "AG");
     const q = obj(P1, "queues", "Q");
+    const w = obj(P1, "workflows", "W", { uniqueKeys: primaryUri("sip:w@contoso.com") });
     await tx(async (t) => {
       await t.insertObject(ag);
       await t.insertObject(q);
+      await t.insertObject(w);
       await t.setReferences(q.id, P1, [{ toId: ag.id, toKind: "agent-groups", exclusive: false }]);
     });
     const kept = obj(P1, "queues", "Kept");
+    const refusedMove = obj(P2, "workflows", "W2", { uniqueKeys: primaryUri("sip:w2@contoso.com") });
     const seen = await tx(async (t) => {
       const violations: string[] = [];
       for (const attempt of [
@@ -434,6 +437,9 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
         () => t.setReferences(q.id, P1, [{ toId: randomUUID(), toKind: "agent-groups", exclusive: false }]),
         () => t.putIdempotency({ key: "dup", requestHash: "h", status: 201, response: "{}", createdAt: NOW }),
         () => t.putIdempotency({ key: "dup", requestHash: "h", status: 201, response: "{}", createdAt: NOW }),
+        () => t.insertObject(obj(P2, "workflows", "W again", { uniqueKeys: primaryUri("sip:W@contoso.com") })),
+        () => t.insertObject(refusedMove),
+        () => t.updateObject(refusedMove.id, 1, { name: "W2", uniqueKeys: primaryUri("sip:w@contoso.com"), body: {}, now: NOW }),
       ]) {
         try {
           await attempt();
@@ -447,9 +453,12 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
       await t.insertObject(kept);
       return violations;
     });
-    expect(seen).toEqual(["name", "in_use", "reference", "idempotency"]);
+    expect(seen).toEqual(["name", "in_use", "reference", "idempotency", "unique", "unique"]);
     await tx(async (t) => {
       expect((await t.getObject(P1, "queues", kept.id))?.name).toBe("Kept");
+      expect((await t.getObject(P2, "workflows", refusedMove.id))?.version).toBe(1);
+      expect((await t.findByUniqueKey("workflows/primaryUri/sip:w2@contoso.com"))?.id).toBe(refusedMove.id);
+      expect((await t.findByUniqueKey("workflows/primaryUri/sip:w@contoso.com"))?.id).toBe(w.id);
       expect(await t.getIdempotency("dup")).toBeDefined();
       expect(await t.referrers(ag.id)).toEqual([{ id: q.id, kind: "queues", name: "Q" }]);
     });
