@@ -150,6 +150,16 @@ export class ShellBackend implements Backend {
     if (same && same.id !== id) throw nameConflict(kind, body.name, pool, same.id);
     await this.checkReferences("update", pool, kind, body, id);
     await this.checkUniqueAcrossPools("update", pool, kind, body, id);
+    if (kind === "hours-of-business" && (body as Record<string, unknown>).custom === true) {
+      const users = await this.referrers("update", pool, kind, id);
+      if (users.length > 1) {
+        throw new RgsError(
+          "in_use",
+          `hours of business '${current?.name ?? body.name}' cannot become custom: ${describeReferrers(users)} use it, and a custom schedule serves one workflow`,
+          { details: { referencedBy: users } },
+        );
+      }
+    }
     const set = current && current.etag === version ? changed(this.propertiesOf(kind, current, pool), properties) : properties;
     if (current && current.etag === version && Object.keys(set).length === 0) return copy(current) as unknown as RgsObject<K>;
     const request: AgentRequest = {

@@ -251,6 +251,24 @@ describe("ShellBackend checks the cmdlets do not make", () => {
     await backend.update(POOL, "queues", front.id, { name: "Front", timeoutThreshold: 60, timeoutAction: { action: "TransferToQueue", queueId: target2.id } }, front.etag);
     expect(await backend.delete(POOL, "queues", target.id)).toBe(true);
   });
+  it("keeps a custom schedule to one workflow", async () => {
+    const { backend } = start();
+    const tz = "W. Europe Standard Time";
+    const custom = (await backend.create(POOL, "hours-of-business", { name: "Own", custom: true, mondayHours1: { openTime: "09:00", closeTime: "17:00" } })).object;
+    const preset = (await backend.create(POOL, "hours-of-business", { name: "Shared", mondayHours1: { openTime: "08:00", closeTime: "18:00" } })).object;
+    const a = (await backend.create(POOL, "workflows", { name: "A", primaryUri: "sip:a@contoso.com", timeZone: tz, businessHoursId: custom.id })).object;
+    const e = await rgsError(backend.create(POOL, "workflows", { name: "B", primaryUri: "sip:b@contoso.com", timeZone: tz, businessHoursId: custom.id }));
+    expect(e.code).toBe("in_use");
+    expect(e.referencedBy).toEqual([{ kind: "workflows", id: a.id, name: "A" }]);
+    // The workflow that owns the schedule may be updated and keep it.
+    await backend.update(POOL, "workflows", a.id, { name: "A", description: "mine", primaryUri: "sip:a@contoso.com", timeZone: tz, businessHoursId: custom.id }, a.etag);
+
+    await backend.create(POOL, "workflows", { name: "C", primaryUri: "sip:c@contoso.com", timeZone: tz, businessHoursId: preset.id });
+    await backend.create(POOL, "workflows", { name: "D", primaryUri: "sip:d@contoso.com", timeZone: tz, businessHoursId: preset.id });
+    const u = await rgsError(backend.update(POOL, "hours-of-business", preset.id, { name: "Shared", custom: true }, preset.etag));
+    expect(u.code).toBe("in_use");
+    expect(u.message).toMatch(/cannot become custom: workflow 'C', workflow 'D' use it/);
+  });
 });
 
 describe("ShellBackend with agents that misbehave", () => {
