@@ -29,20 +29,25 @@ export function parseTokens(spec: string): TokenEntry[] {
       if (token.length < 8 || /\s/.test(token)) {
         throw new Error(`RGS_TOKENS entry ${i + 1}: a token must be at least 8 characters without spaces`);
       }
-      entries.push({ digest: digest(token), role: role as Role });
+      entries.push({ digest: tokenDigest(token), role: role as Role });
     });
   if (entries.length === 0) throw new Error("RGS_TOKENS lists no token");
   return entries;
 }
 
-function digest(token: string): Buffer {
+/** The SHA-256 of a token: what the service keeps and compares instead of the token. */
+export function tokenDigest(token: string): Buffer {
   // The one-shot form: a Hash object per request costs more than the hashing.
   return hash("sha256", token, "buffer");
 }
 
 /** The role of a presented token, comparing against every entry in constant time. */
 export function roleOf(entries: readonly TokenEntry[], presented: string): Role | undefined {
-  const d = digest(presented);
+  return roleOfDigest(entries, tokenDigest(presented));
+}
+
+/** The role of a presented token's digest (see tokenDigest), compared against every entry in constant time. */
+export function roleOfDigest(entries: readonly TokenEntry[], d: Buffer): Role | undefined {
   let found: Role | undefined;
   for (const e of entries) {
     if (timingSafeEqual(d, e.digest) && found === undefined) found = e.role;

@@ -103,8 +103,8 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
     "## 2. The service against its floors",
     "",
     `\`rgs serve\` (SQLite, WAL, synchronous=FULL) under autocannon from the benchmark's process, ${sv.secondsPerRun} s per run ` +
-      "(delete: as many requests as the create run made objects). The HTTP floor is `GET /bench/floor` on the same server " +
-      "(no auth, no store, no log; served only with `RGS_BENCH_FLOOR_ROUTE=1`). Every request but the floor carries a bearer token; " +
+      "(delete: as many requests as the create run made objects). The HTTP floor is `GET /bench/floor` on a Fastify server with the " +
+      "service's options in a process of its own (no auth, no store, no log; `bench/floor-server.ts`). Every request but the floor carries a bearer token; " +
       "create sends an Idempotency-Key, update an If-Match with the etag its connection last got.",
     "",
     `| operation | ${sv.concurrencies.map((c) => `ops/s c=${c}`).join(" | ")} | ${sv.concurrencies.map((c) => `p50 / p99 ms c=${c}`).join(" | ")} |`,

@@ -1,15 +1,16 @@
 /**
  * Part 2 of the benchmark: the Response Group service under load from this process (autocannon),
- * against two floors measured in the same run: a no-op route on the same server (the HTTP floor,
- * enabled by RGS_BENCH_FLOOR_ROUTE) and raw better-sqlite3 inserts with the service's durability
- * settings (the storage floor).
+ * against two floors measured in the same run: a no-op route on a Fastify server with the
+ * service's options in a process of its own (the HTTP floor, floor-server.ts) and raw
+ * better-sqlite3 inserts with the service's durability settings (the storage floor).
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { FLOOR_ROUTE } from "../backend/app";
 import { makeTempDir, removeDir, startService, type RunningService } from "../test/helpers/service";
+import { FLOOR_PATH } from "./floor-server";
 
 export const OPS = ["floor", "get", "listByName", "create", "update", "delete"] as const;
 export type Op = (typeof OPS)[number];
@@ -59,14 +60,15 @@ export async function runService(
   log(
     `  storage floor: ${storage.insertsPerSecond.toFixed(0)} inserts/s, ${storage.batchedInsertsPerSecond.toFixed(0)} inserts/s eight to a commit, ${storage.selectsPerSecond.toFixed(0)} selects/s`,
   );
-  const service = await startService({ env: { RGS_BENCH_FLOOR_ROUTE: "1" } });
+  const service = await startService();
+  const floor = await startFloor();
   try {
     const bearer = { authorization: `Bearer ${service.tokens.operator}` };
     const auth = { ...bearer, "content-type": "application/json" };
     const seed = await call(service, "POST", BASE, auth, groupBody("Bench Get Target"));
     const target = (seed as { id: string }).id;
     // Warm the server's JIT before anything is measured.
-    await load(service, { op: "floor", concurrency: 8, seconds: Math.min(1, options.seconds), path: FLOOR_ROUTE, headers: {} });
+    await load(floor, { op: "floor", concurrency: 8, seconds: Math.min(1, options.seconds), path: FLOOR_PATH, headers: {} });
     await load(service, { op: "get", concurrency: 8, seconds: Math.min(1, options.seconds), path: `${BASE}/${target}`, headers: bearer });
 
     const results: LoadResult[] = [];
@@ -79,7 +81,7 @@ export async function runService(
     for (const c of options.concurrencies) {
       const s = options.seconds;
       // The floor runs before and after the service's operations; the two are averaged.
-      const floorBefore = await load(service, { op: "floor", concurrency: c, seconds: s, path: FLOOR_ROUTE, headers: {} });
+      const floorBefore = await load(floor, { op: "floor", concurrency: c, seconds: s, path: FLOOR_PATH, headers: {} });
       record(await load(service, { op: "get", concurrency: c, seconds: s, path: `${BASE}/${target}`, headers: bearer }));
       record(
         await load(service, {
@@ -144,12 +146,42 @@ export async function runService(
           setup: (req) => ({ ...req, path: `${BASE}/${created[nextDelete++] ?? "none"}`, headers: bearer }),
         }),
       );
-      record(average(floorBefore, await load(service, { op: "floor", concurrency: c, seconds: s, path: FLOOR_ROUTE, headers: {} })));
+      record(average(floorBefore, await load(floor, { op: "floor", concurrency: c, seconds: s, path: FLOOR_PATH, headers: {} })));
     }
     return { load: results, storage };
   } finally {
+    await floor.stop();
     await service.stop();
   }
+}
+
+interface Floor {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts floor-server.ts in a process of its own, as `rgs serve` runs in one. */
+async function startFloor(): Promise<Floor> {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "floor-server.ts")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((res) => child.once("exit", () => res()));
+  const url = await new Promise<string>((res, rej) => {
+    let out = "";
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+      const m = /"address":"([^"]+)"/.exec(out);
+      if (m) res(m[1]);
+    });
+    child.once("exit", (code) => rej(new Error(`the floor server exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 function average(a: LoadResult, b: LoadResult): LoadResult {
@@ -177,10 +209,10 @@ interface LoadOptions {
   onBody?: (body: string, ctx: Record<string, unknown>) => void;
 }
 
-async function load(service: RunningService, o: LoadOptions): Promise<LoadResult> {
+async function load(target: { url: string }, o: LoadOptions): Promise<LoadResult> {
   let bad = 0;
   const result = await autocannon({
-    url: service.url,
+    url: target.url,
     connections: o.concurrency,
     pipelining: 1,
     ...(o.amount !== undefined ? { amount: o.amount } : { duration: o.seconds ?? 1 }),

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildApp, jsonLog, type RateLimit } from "../backend/app";
+import { buildApp, stdoutLog, type Log, type RateLimit } from "../backend/app";
 import { parseTokens, type TokenEntry } from "../backend/auth";
 import { maskUrl, PostgresStore } from "../backend/store/postgres";
 import { SqliteStore } from "../backend/store/sqlite";
@@ -64,9 +64,10 @@ async function serve(args: string[]): Promise<number> {
   const data = resolve(values.data);
   mkdirSync(data, { recursive: true, mode: 0o700 });
 
-  const tokens = loadTokens(data);
-  const store = await openStore(values.database, data);
-  const app = buildApp({ store, tokens, rateLimit: rateLimitFromEnv(), floorRoute: process.env.RGS_BENCH_FLOOR_ROUTE === "1" });
+  const log = stdoutLog();
+  const tokens = loadTokens(data, log);
+  const store = await openStore(values.database, data, log);
+  const app = buildApp({ store, tokens, rateLimit: rateLimitFromEnv(), log });
   for (const pool of values.pool) {
     try {
       await app.service.putPool(pool);
@@ -79,7 +80,7 @@ async function serve(args: string[]): Promise<number> {
   }
 
   const address = await app.fastify.listen({ host: values.host, port });
-  jsonLog({
+  log({
     level: "info",
     msg: "listening",
     address,
@@ -92,10 +93,10 @@ async function serve(args: string[]): Promise<number> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    jsonLog({ level: "info", msg: "stopping", signal });
+    log({ level: "info", msg: "stopping", signal });
     await app.drain();
     await store.close();
-    jsonLog({ level: "info", msg: "stopped" });
+    log({ level: "info", msg: "stopped" });
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
@@ -103,27 +104,27 @@ async function serve(args: string[]): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
-function loadTokens(data: string): TokenEntry[] {
+function loadTokens(data: string, log: Log): TokenEntry[] {
   const spec = process.env.RGS_TOKENS;
   if (spec !== undefined && spec.trim() !== "") return parseTokens(spec);
   const file = resolve(data, "admin-token");
   if (!existsSync(file)) {
     writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
-    jsonLog({ level: "info", msg: "generated an admin token", file });
+    log({ level: "info", msg: "generated an admin token", file });
   } else {
-    jsonLog({ level: "info", msg: "using the admin token", file });
+    log({ level: "info", msg: "using the admin token", file });
   }
   chmodSync(file, 0o600);
   return parseTokens(`${readFileSync(file, "utf8").trim()}:admin`);
 }
 
-async function openStore(database: string | undefined, data: string): Promise<Store> {
+async function openStore(database: string | undefined, data: string, log: Log): Promise<Store> {
   if (database === undefined) return new SqliteStore({ file: resolve(data, "rgs.db") });
   if (/^postgres(ql)?:\/\//.test(database)) {
     return PostgresStore.open({
       url: database,
-      onRetry: ({ attempt, code }) => jsonLog({ level: "info", msg: "transaction retried", attempt, code }),
-      onIdleError: (e) => jsonLog({ level: "warn", msg: "PostgreSQL connection lost while idle", error: e.message }),
+      onRetry: ({ attempt, code }) => log({ level: "info", msg: "transaction retried", attempt, code }),
+      onIdleError: (e) => log({ level: "warn", msg: "PostgreSQL connection lost while idle", error: e.message }),
     });
   }
   throw new UsageError(`--database must be a postgres:// URL (got '${database.replace(/\/\/[^@]*@/, "//***@")}')`);
