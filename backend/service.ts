@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { RgsError, type FieldProblem } from "../sdk/errors";
 import { stableJson } from "../sdk/json";
-import { aLabel, isExclusive, kindDef, parseBody, preview, toFieldIssues, uniqueKeysOf } from "../sdk/model/index";
+import { aLabel, isExclusive, kindDef, parseBody, preview, toFieldIssues, uniqueKeysOf, type PoolLookup } from "../sdk/model/index";
 import { objectIdentity, PoolFqdn, serviceIdentity } from "../sdk/model/common";
 import type { KindName, Reference } from "../sdk/model/kind";
 import { SettingsSchema } from "../sdk/model/settings";
@@ -15,8 +15,8 @@ import { ConstraintViolation, nameKey, type ObjectRow, type Referrer, type Setti
 
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** Deepest JSON nesting a body may have before it is refused unread. */
-export const MAX_BODY_DEPTH = 64;
+/** Deepest JSON nesting a body may have before it is refused unread; an IVR level nests four deep. */
+export const MAX_BODY_DEPTH = 256;
 
 export function etagOf(version: number): string {
   return `v${version}`;
@@ -117,6 +117,7 @@ export class ResponseGroupService implements Configuration {
       const name = String(body.name);
       await this.checkUnique(tx, pool, kind, body, undefined);
       const refs = await this.resolveReferences(tx, pool, kind, body, undefined);
+      await checkPoolRules(tx, pool, kind, body, undefined);
       const now = this.now();
       const row = await writeGuard(kind, name, () =>
         tx.insertObject({ id: randomUUID(), pool, kind, name, uniqueKeys: storedUniqueKeys(kind, body), body, now }),
@@ -148,6 +149,7 @@ export class ResponseGroupService implements Configuration {
       const name = String(body.name);
       await this.checkUnique(tx, pool, kind, body, current.id);
       const refs = await this.resolveReferences(tx, pool, kind, body, current.id);
+      await checkPoolRules(tx, pool, kind, body, current.id);
       const exclusive = isExclusive(kind, body);
       if (exclusive) await this.checkExclusive(tx, kind, current);
       const row = await writeGuard(kind, name, () =>
@@ -341,6 +343,23 @@ async function requireSettings(tx: StoreTx, pool: string): Promise<SettingsRow> 
   const row = await tx.getSettings(pool);
   if (!row) throw new RgsError("not_found", `pool ${pool} has no settings`);
   return row;
+}
+
+/** The kind's rules across the pool's objects, read within the write's transaction. */
+async function checkPoolRules(tx: StoreTx, pool: string, kind: KindName, body: Record<string, unknown>, self: string | undefined) {
+  const rules = kindDef(kind).poolRules;
+  if (!rules) return;
+  const lookup: PoolLookup = {
+    get: async (k, id) => {
+      const row = await tx.getObject(pool, k, id);
+      return row && { id: row.id, name: row.name, body: row.body };
+    },
+    referrers: (id) => tx.referrers(id),
+  };
+  const [first] = await rules(body, self, lookup);
+  if (!first) return;
+  if (first.code === "in_use") throw new RgsError("in_use", `${aLabel(kind)} '${String(body.name)}': ${first.message}`, { details: { referencedBy: first.referencedBy } });
+  throw validation(`the ${kindDef(kind).label} is not valid: ${first.message}`, first.issues);
 }
 
 function stripServerFields(raw: unknown, fields: readonly string[]): unknown {

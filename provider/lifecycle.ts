@@ -44,6 +44,9 @@ export async function check(kind: KindName, conn: Connection | undefined, olds: 
   }
 
   const parsed = def.schema.safeParse(body, { reportInput: true });
+  for (const issue of def.inputRules?.(body) ?? []) {
+    if (!unknownPaths.some((u) => related(u, issue.path))) failures.push({ property: issue.path, reason: issue.message });
+  }
   let inputs: Props;
   if (parsed.success) {
     inputs = parsed.data as Props;

@@ -104,7 +104,8 @@ for (const [kind, def] of Object.entries(sdk.KINDS)) {
 }
 out.push("## Call actions", "", "A call action is `{action, prompt?, queueId?, question?, uri?}`. Which actions a place allows:", "");
 for (const [where, schema] of ACTIONS) {
-  out.push(`- ${where}: ${jsonSchema(schema).properties.action.enum.map((a) => `\`${a}\``).join(", ")}`);
+  const action = z.toJSONSchema(schema, { io: "output", unrepresentable: "any", reused: "inline", cycles: "ref" }).properties.action;
+  out.push(`- ${where}: ${action.enum.map((a) => `\`${a}\``).join(", ")}`);
 }
 out.push(
   "",

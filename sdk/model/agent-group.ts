@@ -2,7 +2,7 @@
  * Agent group (New-/Set-/Get-/Remove-CsRgsAgentGroup): the agents a queue offers calls to.
  */
 import { z } from "zod";
-import { Description, EmailAddress, Name, SipUri } from "./common";
+import { Description, EmailAddress, Name, SipUri, listLimit, SERVICE_LIST_LIMIT } from "./common";
 import { defineKind, refineUnique } from "./kind";
 
 export const PARTICIPATION_POLICIES = ["Informal", "Formal"] as const;
@@ -28,7 +28,7 @@ export const AgentGroupSchema = z
       .describe("How calls are offered: LongestIdle, Parallel, RoundRobin, Serial or Attendant."),
     agentsByUri: z
       .array(SipUri)
-      .max(1000, { error: "at most 1000 agents" })
+      .max(SERVICE_LIST_LIMIT, listLimit("agents"))
       .default(() => [])
       .describe("SIP URIs of the agents, in order (the order matters for Serial and RoundRobin)."),
     distributionGroupAddress: EmailAddress.nullable()

@@ -5,12 +5,23 @@ import { z } from "zod";
 import { label } from "./common";
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+// The forms New-CsRgsTimeRange's own examples and a TimeSpan's string take: 8:00, 08:00, 08:00:00.
+const CLOCK_INPUT = /^([01]?\d|2[0-3]):([0-5]\d)(?::(00)(?:\.0{1,7})?)?$/;
 
 function minutes(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-const ClockTime = z.string().regex(HHMM, { error: 'must be a 24-hour time "HH:MM" from 00:00 to 23:59' });
+/** A time of day as Lync's cmdlets take it, stored as "HH:MM"; undefined when it is none. */
+export function normalizeClockTime(s: string): string | undefined {
+  const m = CLOCK_INPUT.exec(s.trim());
+  return m ? `${m[1].padStart(2, "0")}:${m[2]}` : undefined;
+}
+
+const ClockTime = z
+  .string()
+  .overwrite((s) => normalizeClockTime(s) ?? s)
+  .regex(HHMM, { error: 'must be a 24-hour time from 00:00 to 23:59, written 8:00, 08:00 or 08:00:00 (whole minutes)' });
 
 export const TimeRange = z
   .strictObject({
@@ -54,7 +65,7 @@ const LocalDateTime = z.string().refine(isLocalDateTime, {
 
 export const Holiday = z
   .strictObject({
-    name: label(256).describe("The holiday's name."),
+    name: label(256).optional().describe("The holiday's name; New-CsRgsHoliday makes it optional."),
     startDate: LocalDateTime.describe("First moment of the holiday, local time YYYY-MM-DDTHH:MM:SS."),
     endDate: LocalDateTime.describe("End of the holiday, exclusive: a one-day holiday on 25 Dec ends 2026-12-26T00:00:00."),
   })
@@ -126,6 +137,9 @@ export const Language = z
   .refine((s) => (LANGUAGES as readonly string[]).includes(s), {
     error: `must be one of the 26 Response Group languages: ${LANGUAGES.join(", ")}`,
   });
+
+/** The zone a workflow without hours or holidays is given: its time zone then changes nothing. */
+export const DEFAULT_TIME_ZONE = "UTC";
 
 export const TimeZone = z
   .string()

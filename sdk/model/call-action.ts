@@ -6,7 +6,7 @@
  * (rgs-model §6), so a misplaced action is refused with the place's own list.
  */
 import { z } from "zod";
-import { label, ObjectId, PstnSipUri, SipUri, text } from "./common";
+import { label, listLimit, ObjectId, PstnSipUri, SERVICE_LIST_LIMIT, SipUri, text } from "./common";
 
 export const ACTIONS = [
   "Terminate",
@@ -18,8 +18,14 @@ export const ACTIONS = [
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
-/** Deepest question nesting the service accepts; the Configuration Tool edits two levels, Microsoft advises three. */
-export const MAX_QUESTION_DEPTH = 10;
+// Lync's pages spell them TransferToPstn and TransferToVoiceMailUri too; PowerShell binds enums without regard to case.
+const actionByKey = new Map(ACTIONS.map((a) => [a.toLowerCase(), a] as const));
+
+/** The action's one spelling, whatever its case; the value itself when it names no action. */
+export function canonicalAction(s: string): string {
+  return actionByKey.get(s.toLowerCase()) ?? s;
+}
+
 
 export const MAX_PROMPT_TEXT = 4096;
 
@@ -89,7 +95,7 @@ export const Answer: z.ZodType<Answer, AnswerOf<QuestionInput>> = z
       .describe("The key the caller presses: 0-9, * or #; unique within its question."),
     voiceResponses: z
       .array(VoiceResponse)
-      .max(32, { error: "at most 32 voice responses" })
+      .max(SERVICE_LIST_LIMIT, listLimit("voice responses"))
       .optional()
       .describe("Words the caller may say instead of pressing a key."),
     get action(): z.ZodType<CallAction, CallActionInput> {
@@ -108,7 +114,7 @@ export const Question: z.ZodType<Question, QuestionInput> = z
     get answers(): z.ZodDefault<z.ZodArray<z.ZodType<Answer, AnswerOf<QuestionInput>>>> {
       return z
         .array(Answer)
-        .max(12, { error: "at most 12 answers (one per keypad key)" })
+        .max(SERVICE_LIST_LIMIT, listLimit("answers"))
         .default(() => [])
         .describe("The answers, in the order the prompt offers them; each key at most once.");
     },
@@ -191,14 +197,17 @@ function callAction<const A extends readonly [ActionName, ...ActionName[]]>(
   allowed: A,
   where: string,
 ): z.ZodType<CallActionOf<Question> & { action: A[number] }, CallActionOf<QuestionInput> & { action: A[number] }> {
+  // Typed with the one spelling; at run time the others Lync writes are accepted and folded to it.
   return z
     .strictObject({
       action: z
-        .enum(allowed, { error: `must be one of ${allowed.join(", ")} ${where}` })
+        .string({ error: `must be one of ${allowed.join(", ")} ${where}` })
+        .overwrite(canonicalAction)
+        .pipe(z.enum(allowed, { error: `must be one of ${allowed.join(", ")} ${where}` }))
         .describe("What happens to the call; which actions are allowed depends on where the action stands."),
       ...actionFields(),
     })
-    .superRefine(checkTarget);
+    .superRefine(checkTarget) as unknown as z.ZodType<CallActionOf<Question> & { action: A[number] }, CallActionOf<QuestionInput> & { action: A[number] }>;
 }
 
 /** Workflow.DefaultAction: a hunt group transfers to a queue, an IVR asks a question. */
@@ -230,6 +239,16 @@ export function questionDepth(action: { question?: { answers?: readonly { action
     deepest = Math.max(deepest, questionDepth(a.action as Parameters<typeof questionDepth>[0]));
   }
   return 1 + deepest;
+}
+
+/** Paths of the questions below an action that have no answer: a call reaching one is disconnected. */
+export function unansweredQuestions(action: unknown, path: string): string[] {
+  if (typeof action !== "object" || action === null) return [];
+  const q = (action as { question?: { answers?: unknown[] } }).question;
+  if (typeof q !== "object" || q === null) return [];
+  const answers = Array.isArray(q.answers) ? q.answers : [];
+  if (answers.length === 0) return [`${path}.question.answers`];
+  return answers.flatMap((a, i) => unansweredQuestions((a as { action?: unknown })?.action, `${path}.question.answers.${i}.action`));
 }
 
 /** Every queue id an action leads to, through nested questions, with the path to each. */

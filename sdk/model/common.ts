@@ -6,6 +6,16 @@ import { z } from "zod";
 /** Longest name the service stores; Lync documents none, so this is the service's own limit. */
 export const MAX_NAME_LENGTH = 256;
 export const MAX_DESCRIPTION_LENGTH = 4096;
+/**
+ * Most entries the service keeps in one list (agents, groups, holidays, answers, …). Lync sets no
+ * such limit; this one is the service's own, against bodies built to exhaust it.
+ */
+export const SERVICE_LIST_LIMIT = 10_000;
+
+/** The refusal of a list longer than the service keeps. */
+export function listLimit(what: string) {
+  return { error: `at most ${SERVICE_LIST_LIMIT} ${what} (a limit of this service, not of Lync)` };
+}
 
 // Strings are stored as UTF-8; a lone surrogate would be silently replaced, so it is refused instead.
 function wellFormed(s: string): boolean {

@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { Holiday } from "./calendar";
-import { Name } from "./common";
+import { Name, listLimit, SERVICE_LIST_LIMIT } from "./common";
 import { defineKind, type FieldIssue } from "./kind";
 
 export const HolidaySetSchema = z
@@ -11,7 +11,7 @@ export const HolidaySetSchema = z
     name: Name,
     holidays: z
       .array(Holiday, { error: "must be a list of holidays" })
-      .max(1000, { error: "at most 1000 holidays" })
+      .max(SERVICE_LIST_LIMIT, listLimit("holidays"))
       .describe("The holidays; at least one when the set is created, and the list may be emptied later."),
   })
   .describe("A holiday set: named periods when a workflow is closed for a holiday.");

@@ -16,6 +16,7 @@ export * from "./common";
 export * from "./holiday-set";
 export * from "./hours-of-business";
 export * from "./kind";
+export * from "./pool-rules";
 export * from "./queue";
 export * from "./settings";
 export * from "./workflow";
@@ -86,6 +87,8 @@ function withValue(issue: z.core.$ZodIssue): string {
   // zod's own wording for a wrong type, said the way the rest of the messages are.
   const wrongType = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
   if (input === undefined) {
+    // A missing value whose type has its own list of allowed values: say both.
+    if (issue.code === "invalid_type" && /^must be one of /.test(issue.message)) return `is required; ${issue.message}`;
     if (wrongType || issue.code === "invalid_type") return "is required";
     // A missing enum: say so, then list what is allowed.
     return issue.code === "invalid_value" ? `is required; ${issue.message}` : issue.message;
@@ -119,9 +122,11 @@ export function parseBody(
   mode: "create" | "update",
 ): { ok: true; value: Record<string, unknown> } | { ok: false; issues: FieldIssue[] } {
   const def = kindDef(kind);
+  const raw = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const r = def.schema.safeParse(body, { reportInput: true });
-  if (!r.success) return { ok: false, issues: toFieldIssues(r.error) };
+  const written = def.inputRules ? def.inputRules(raw) : [];
+  if (!r.success) return { ok: false, issues: [...toFieldIssues(r.error), ...written] };
   const value = r.data as Record<string, unknown>;
-  const issues = mode === "create" && def.createRules ? def.createRules(value) : [];
+  const issues = [...written, ...(mode === "create" && def.createRules ? def.createRules(value) : [])];
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
 }

@@ -5,6 +5,7 @@
  * from code of their own.
  */
 import type { z } from "zod";
+import type { PoolLookup, PoolRuleViolation } from "./pool-rules";
 
 /** Every kind, in the order a deployment creates them; the route segment of `/v1/pools/{fqdn}/{kind}`. */
 export const KIND_NAMES = ["agent-groups", "queues", "hours-of-business", "holiday-sets", "workflows"] as const;
@@ -62,6 +63,10 @@ export interface KindDef<S extends z.ZodType = z.ZodType> {
   readonly uniqueAcrossPools: readonly UniqueAcrossPools[];
   /** When an object of this kind, as it is, may be referenced by one object only. */
   readonly exclusive?: Exclusive<z.output<S>>;
+  /** Rules across the objects of the pool, given the object's id when it exists already. */
+  poolRules?(body: z.output<S>, self: string | undefined, pool: PoolLookup): Promise<PoolRuleViolation[]>;
+  /** Rules on the body as written, before defaults fill it in (a field that must be given, not defaulted). */
+  inputRules?(raw: Record<string, unknown>): FieldIssue[];
   /** Rules that hold only when the object is created (New-* asks more than Set-*). */
   createRules?(body: z.output<S>): FieldIssue[];
 }

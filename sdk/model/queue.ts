@@ -3,7 +3,8 @@
  */
 import { z } from "zod";
 import { QueueAction, queueTargets } from "./call-action";
-import { Description, Name, ObjectId } from "./common";
+import { Description, Name, ObjectId, listLimit, SERVICE_LIST_LIMIT } from "./common";
+import { queuePoolRules } from "./pool-rules";
 import { defineKind, refineUnique, type Reference } from "./kind";
 
 export const OVERFLOW_CANDIDATES = ["NewestCall", "OldestCall"] as const;
@@ -14,7 +15,7 @@ export const QueueSchema = z
     description: Description,
     agentGroupIds: z
       .array(ObjectId)
-      .max(100, { error: "at most 100 agent groups" })
+      .max(SERVICE_LIST_LIMIT, listLimit("agent groups"))
       .default(() => [])
       .describe("Agent groups searched in this order; ids of agent groups in the same pool."),
     timeoutThreshold: z
@@ -52,6 +53,7 @@ export const QueueKind = defineKind({
   schema: QueueSchema,
   referenceKinds: ["agent-groups", "queues"],
   uniqueAcrossPools: [],
+  poolRules: queuePoolRules,
   references(q: QueueBody): Reference[] {
     return [
       ...q.agentGroupIds.map((id, i) => ({ kind: "agent-groups" as const, id, path: `agentGroupIds.${i}` })),

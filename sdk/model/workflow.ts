@@ -2,10 +2,11 @@
  * Workflow (New-/Set-/Get-/Remove-CsRgsWorkflow): the number callers dial and what happens to their call.
  */
 import { z } from "zod";
-import { ClosedAction, DefaultAction, MAX_QUESTION_DEPTH, questionDepth, queueTargets } from "./call-action";
-import { Language, TimeZone } from "./calendar";
-import { Description, label, Name, ObjectId, SipUri, TelUri } from "./common";
-import { defineKind, refineUnique, type Reference } from "./kind";
+import { ClosedAction, DefaultAction, queueTargets, unansweredQuestions } from "./call-action";
+import { DEFAULT_TIME_ZONE, Language, TimeZone } from "./calendar";
+import { Description, label, Name, ObjectId, SipUri, TelUri, listLimit, SERVICE_LIST_LIMIT } from "./common";
+import { workflowPoolRules } from "./pool-rules";
+import { defineKind, refineUnique, type FieldIssue, type Reference } from "./kind";
 
 const RESERVED_NAMES = ["RGS Presence Watcher", "Announcement Service"];
 
@@ -26,15 +27,17 @@ export const WorkflowSchema = z
     managed: z.boolean({ error: "must be true or false" }).default(false).describe("Whether Response Group Managers manage it."),
     managersByUri: z
       .array(SipUri)
-      .max(100, { error: "at most 100 managers" })
+      .max(SERVICE_LIST_LIMIT, listLimit("managers"))
       .default(() => [])
       .describe("SIP URIs of the Response Group Managers of a managed workflow."),
     language: Language.default("en-US").describe("Language of speech and recognition, one of the 26 Response Group languages."),
-    timeZone: TimeZone.default("UTC").describe("Windows time zone id in which business hours and holidays are read."),
+    timeZone: TimeZone.default(DEFAULT_TIME_ZONE).describe(
+      `Windows time zone id in which business hours and holidays are read; required when either is set, ${DEFAULT_TIME_ZONE} otherwise.`,
+    ),
     businessHoursId: ObjectId.nullable().default(null).describe("Hours of business in the same pool; null means always open."),
     holidaySetIds: z
       .array(ObjectId)
-      .max(100, { error: "at most 100 holiday sets" })
+      .max(SERVICE_LIST_LIMIT, listLimit("holiday sets"))
       .default(() => [])
       .describe("Holiday sets in the same pool."),
     defaultAction: DefaultAction.nullable().default(null),
@@ -60,14 +63,15 @@ export const WorkflowSchema = z
         message: "must be empty unless managed is true",
       });
     }
-    const depth = questionDepth(w.defaultAction);
-    if (depth > MAX_QUESTION_DEPTH) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["defaultAction", "question"],
-        input: depth,
-        message: `nests questions ${depth} levels deep; at most ${MAX_QUESTION_DEPTH} are accepted`,
-      });
+    if (w.active) {
+      for (const path of unansweredQuestions(w.defaultAction, "defaultAction")) {
+        ctx.addIssue({
+          code: "custom",
+          path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+          input: [],
+          message: "must list at least one answer on an active workflow: a call reaching a question without answers is disconnected",
+        });
+      }
     }
   })
   .describe("A workflow: a hunt group (defaultAction TransferToQueue) or an interactive IVR (TransferToQuestion).");
@@ -82,8 +86,31 @@ export const WorkflowKind = defineKind({
   label: "workflow",
   schema: WorkflowSchema,
   referenceKinds: ["hours-of-business", "holiday-sets", "queues"],
-  // The primary URI is the SIP address of a directory contact, which exists once in a deployment.
-  uniqueAcrossPools: [{ field: "primaryUri", key: (uri) => uri.toLowerCase(), why: "a primary URI is unique across all pools" }],
+  uniqueAcrossPools: [
+    // The primary URI is the SIP address of a directory contact, which exists once in a deployment.
+    { field: "primaryUri", key: (uri) => uri.toLowerCase(), why: "a primary URI is unique across all pools" },
+    // New-CsRgsWorkflow: "each workflow is uniquely associated with a phone number".
+    { field: "lineUri", key: (uri) => uri.toLowerCase(), why: "a line URI belongs to one workflow in the deployment" },
+  ],
+  poolRules: workflowPoolRules,
+  // Hours and holidays read as UTC without anyone saying so would open and close at the wrong hour.
+  inputRules(raw: Record<string, unknown>): FieldIssue[] {
+    const hours = raw.businessHoursId !== undefined && raw.businessHoursId !== null;
+    const holidays = Array.isArray(raw.holidaySetIds) && raw.holidaySetIds.length > 0;
+    if ((hours || holidays) && (raw.timeZone === undefined || raw.timeZone === null)) {
+      return [
+        {
+          path: "timeZone",
+          message: `is required when ${hours ? "businessHoursId" : "holidaySetIds"} is set: hours and holidays are read in the workflow's time zone; give a Windows time zone id such as "Pacific Standard Time"`,
+        },
+      ];
+    }
+    return [];
+  },
+  // The web tool creates a managed workflow active, and its managers then run it (Lync 2013 and later).
+  createRules(w: WorkflowBody): FieldIssue[] {
+    return w.managed && !w.active ? [{ path: "active", message: "must be true when a managed workflow is created (got false)" }] : [];
+  },
   references(w: WorkflowBody): Reference[] {
     const refs: Reference[] = [];
     if (w.businessHoursId !== null) refs.push({ kind: "hours-of-business", id: w.businessHoursId, path: "businessHoursId" });

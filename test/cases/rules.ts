@@ -129,7 +129,7 @@ valid(1, "queues", "a name with accents and CJK", { name: "Équipe Support 日�
 invalid(2, "queues", "a reference given as an identity", (f) => ({
   agentGroupIds: [`service:ApplicationServer:pool01.contoso.com/${f.agentGroupIds[0]}`],
 }), [["agentGroupIds.0", /must be the id \(a GUID\) of an object in the same pool \(got "service:ApplicationServer:/]]);
-invalid(2, "workflows", "a business hours id that is not a GUID", { businessHoursId: "Business hours" }, [
+invalid(2, "workflows", "a business hours id that is not a GUID", { businessHoursId: "Business hours", timeZone: "UTC" }, [
   ["businessHoursId", /must be the id \(a GUID\).*\(got "Business hours"\)/],
 ]);
 valid(2, "queues", "an upper-case GUID is stored in lower case", (f) => ({ agentGroupIds: [f.agentGroupIds[0].toUpperCase()] }), (f) => ({
@@ -225,6 +225,14 @@ valid(5, "queues", "TransferToUri with a SIP URI and a prompt", {
 }, { timeoutAction: { action: "TransferToUri", uri: "sip:reception@contoso.com", prompt: { textToSpeech: "Transferring you." } } });
 valid(5, "queues", "TransferToVoicemailUri", { overflowAction: { action: "TransferToVoicemailUri", uri: "sip:helpdesk@contoso.com" } });
 valid(5, "queues", "TransferToPSTN with sip:+E.164", { overflowAction: { action: "TransferToPSTN", uri: "sip:+14255551298@contoso.com" } });
+valid(5, "queues", "Lync's other spellings of action names, folded to one", {
+  timeoutAction: { action: "TransferToPstn", uri: "sip:+14255551298@contoso.com" },
+  overflowAction: { action: "transfertovoicemailuri", uri: "sip:helpdesk@contoso.com" },
+}, {
+  timeoutAction: { action: "TransferToPSTN", uri: "sip:+14255551298@contoso.com" },
+  overflowAction: { action: "TransferToVoicemailUri", uri: "sip:helpdesk@contoso.com" },
+});
+valid(3, "agent-groups", "1,500 agents (Lync sets no limit per group)", { agentsByUri: Array.from({ length: 1500 }, (_, i) => `sip:agent${i}@contoso.com`) });
 invalid(5, "queues", "no action", { timeoutAction: { uri: "sip:reception@contoso.com" } }, [["timeoutAction.action", /^is required; must be one of Terminate, /]]);
 invalid(5, "queues", "an action outside the six", { timeoutAction: { action: "Hangup" } }, [
   ["timeoutAction.action", /must be one of Terminate, TransferToQueue, TransferToUri, TransferToVoicemailUri, TransferToPSTN .*\(got "Hangup"\)/],
@@ -306,10 +314,15 @@ valid(7, "workflows", "defaults are filled in", {}, {
   nonBusinessHoursAction: null,
   holidayAction: null,
 });
-valid(7, "workflows", "a managed workflow with its managers", { managed: true, managersByUri: ["sip:lead@contoso.com"] }, {
+valid(7, "workflows", "a managed workflow with its managers, created active", (f) => ({
   managed: true,
+  active: true,
   managersByUri: ["sip:lead@contoso.com"],
-});
+  defaultAction: toQueue(f),
+}), { managed: true, active: true, managersByUri: ["sip:lead@contoso.com"] });
+invalid(7, "workflows", "a managed workflow created inactive", { managed: true, managersByUri: ["sip:lead@contoso.com"] }, [
+  ["active", /must be true when a managed workflow is created \(got false\)/],
+]);
 invalid(7, "workflows", "managers on an unmanaged workflow", { managersByUri: ["sip:lead@contoso.com"] }, [
   ["managersByUri", /must be empty unless managed is true \(got \["sip:lead@contoso.com"\]\)/],
 ]);
@@ -353,11 +366,18 @@ invalid(9, "workflows", "an IANA time zone", { timeZone: "America/Los_Angeles" }
 
 // ---- 10. References are well formed (that they resolve is checked in test/integration) ----
 
-valid(10, "workflows", "business hours and holiday sets by id", (f) => ({ businessHoursId: f.hoursId, holidaySetIds: [f.holidaySetId] }), (f) => ({
+valid(10, "workflows", "business hours and holiday sets by id", (f) => ({ businessHoursId: f.hoursId, holidaySetIds: [f.holidaySetId], timeZone: "Pacific Standard Time" }), (f) => ({
   businessHoursId: f.hoursId,
   holidaySetIds: [f.holidaySetId],
 }));
-invalid(10, "workflows", "the same holiday set twice", (f) => ({ holidaySetIds: [f.holidaySetId, f.holidaySetId] }), [
+invalid(9, "workflows", "business hours without a time zone", (f) => ({ businessHoursId: f.hoursId }), [
+  ["timeZone", /is required when businessHoursId is set: hours and holidays are read in the workflow's time zone/],
+]);
+invalid(9, "workflows", "holiday sets without a time zone", (f) => ({ holidaySetIds: [f.holidaySetId] }), [
+  ["timeZone", /is required when holidaySetIds is set/],
+]);
+valid(9, "workflows", "no hours and no holidays: the time zone defaults to UTC", {}, { timeZone: "UTC" });
+invalid(10, "workflows", "the same holiday set twice", (f) => ({ holidaySetIds: [f.holidaySetId, f.holidaySetId], timeZone: "UTC" }), [
   ["holidaySetIds.1", /appears more than once/],
 ]);
 invalid(10, "queues", "a queue id that is not a GUID", { timeoutAction: { action: "TransferToQueue", queueId: "Overflow queue" } }, [
@@ -368,6 +388,13 @@ invalid(10, "queues", "a queue id that is not a GUID", { timeoutAction: { action
 
 const ivr = (q: (f: Fixtures) => Body): BodyFn => (f) => ({ defaultAction: { action: "TransferToQuestion", question: q(f) } });
 const Q = "defaultAction.question";
+const activeIvr = (q: (f: Fixtures) => Body): BodyFn => (f) => ({ active: true, ...ivr(q)(f) });
+invalid(7, "workflows", "an active workflow whose question has no answers", activeIvr(() => question([])), [
+  [`${Q}.answers`, /must list at least one answer on an active workflow/],
+]);
+invalid(7, "workflows", "an active workflow whose nested question has no answers", activeIvr(() => question([
+  { dtmfResponse: "1", action: { action: "TransferToQuestion", question: question([]) } },
+])), [[`${Q}.answers.0.action.question.answers`, /must list at least one answer on an active workflow/]]);
 
 valid(11, "workflows", "a question with key and voice answers", ivr((f) => question([
   { name: "Sales", dtmfResponse: "1", voiceResponses: ["sales", "buy"], action: toQueue(f) },
@@ -406,9 +433,7 @@ invalid(11, "workflows", "the same key for two answers", ivr((f) => question([
   { dtmfResponse: "2", action: { action: "Terminate" } },
   { dtmfResponse: "1", action: { action: "Terminate" } },
 ])), [[`${Q}.answers.2.dtmfResponse`, /key 1 is already the key of answer 0; each key may answer once per question \(got "1"\)/]]);
-invalid(11, "workflows", "questions nested eleven levels deep", (f) => ({ defaultAction: nestedQuestion(11, f) }), [
-  ["defaultAction.question", /nests questions 11 levels deep; at most 10 are accepted/],
-]);
+valid(11, "workflows", "questions nested twenty levels deep (Lync sets no depth)", (f) => ({ defaultAction: nestedQuestion(20, f) }));
 invalid(11, "workflows", "a misplaced target deep in the tree", (f) => ({
   defaultAction: nestedQuestion(2, f),
   holidayAction: { action: "Terminate", queueId: f.queueId },
@@ -444,10 +469,13 @@ invalid(13, "hours-of-business", "close before open", { mondayHours1: range("17:
   ["mondayHours1.closeTime", /must be after openTime 17:00 \(got "08:00"\)/],
 ]);
 invalid(13, "hours-of-business", "close equal to open", { sundayHours1: range("09:00", "09:00") }, [["sundayHours1.closeTime", /must be after openTime 09:00/]]);
-invalid(13, "hours-of-business", "a time without a leading zero", { mondayHours1: range("8:30", "17:00") }, [
-  ["mondayHours1.openTime", /must be a 24-hour time "HH:MM" from 00:00 to 23:59 \(got "8:30"\)/],
+valid(13, "hours-of-business", "times as New-CsRgsTimeRange's examples write them", { mondayHours1: range("8:30", "17:00:00") }, {
+  mondayHours1: range("08:30", "17:00"),
+});
+invalid(13, "hours-of-business", "a time with seconds", { mondayHours1: range("08:00:30", "17:00") }, [
+  ["mondayHours1.openTime", /must be a 24-hour time from 00:00 to 23:59, written 8:00, 08:00 or 08:00:00 \(whole minutes\) \(got "08:00:30"\)/],
 ]);
-invalid(13, "hours-of-business", "24:00", { mondayHours1: range("08:00", "24:00") }, [["mondayHours1.closeTime", /"HH:MM" .*\(got "24:00"\)/]]);
+invalid(13, "hours-of-business", "24:00", { mondayHours1: range("08:00", "24:00") }, [["mondayHours1.closeTime", /from 00:00 to 23:59.*\(got "24:00"\)/]]);
 invalid(13, "hours-of-business", "a range without closeTime", { mondayHours1: { openTime: "08:00" } }, [["mondayHours1.closeTime", /^is required$/]]);
 invalid(13, "hours-of-business", "two ranges of a day that overlap", { wednesdayHours1: range("08:00", "13:00"), wednesdayHours2: range("12:00", "17:00") }, [
   ["wednesdayHours2", /overlaps wednesdayHours1 \(08:00-13:00\); the two ranges of a day must not overlap/],
@@ -491,6 +519,10 @@ invalid(13, "holiday-sets", "holidays left out", without("holidays"), [["holiday
     stored: () => ({ holidays: [] }),
   });
 }
+
+valid(13, "holiday-sets", "a holiday without a name (New-CsRgsHoliday makes it optional)", {
+  holidays: [{ startDate: "2026-12-25T00:00:00", endDate: "2026-12-26T00:00:00" }],
+}, { holidays: [{ startDate: "2026-12-25T00:00:00", endDate: "2026-12-26T00:00:00" }] });
 
 // ---- 14. Service settings ----
 

@@ -223,7 +223,7 @@ describe("two rgs serve processes on one PostgreSQL database", () => {
         expect(won, `round ${round}: ${replies.map((r) => r.status)}`).toHaveLength(1);
         for (const r of replies.filter((r) => r.status !== 201)) expectError(r, 409, "uri_conflict");
       }
-      const rows = await pg.db!.query<{ n: string }>("SELECT count(*) AS n FROM objects WHERE kind = 'workflows' AND uri_key LIKE 'sip:race-%'");
+      const rows = await pg.db!.query<{ n: string }>("SELECT count(*) AS n FROM unique_keys WHERE key LIKE 'workflows/primaryUri/sip:race-%'");
       expect(Number(rows[0].n)).toBe(ROUNDS);
     });
   });
@@ -293,7 +293,8 @@ describe("two rgs serve processes on one PostgreSQL database", () => {
       objects: await q("SELECT count(*) AS n FROM objects"),
       references: await q("SELECT count(*) AS n FROM refs"),
       duplicateNames: await q("SELECT count(*) AS n FROM (SELECT 1 FROM objects GROUP BY pool, kind, name_key HAVING count(*) > 1) d"),
-      duplicateUris: await q("SELECT count(*) AS n FROM (SELECT 1 FROM objects WHERE uri_key IS NOT NULL GROUP BY uri_key HAVING count(*) > 1) d"),
+      // A key is the table's primary key; what is counted is an object holding two primary URIs.
+      duplicateUris: await q("SELECT count(*) AS n FROM (SELECT 1 FROM unique_keys WHERE field = 'primaryUri' GROUP BY object_id HAVING count(*) > 1) d"),
       danglingReferences: await q("SELECT count(*) AS n FROM refs r LEFT JOIN objects o ON o.id = r.to_id AND o.pool = r.pool AND o.kind = r.to_kind WHERE o.id IS NULL"),
     };
     expect(result).toMatchObject({ duplicateNames: 0, duplicateUris: 0, danglingReferences: 0 });

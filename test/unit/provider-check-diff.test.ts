@@ -82,11 +82,17 @@ describe("check", () => {
       active: true,
       businessHoursId: UNKNOWN,
       holidaySetIds: [UNKNOWN, UNKNOWN],
+      timeZone: "Pacific Standard Time",
       defaultAction: { action: "TransferToQueue", queueId: UNKNOWN },
     });
     expect(r.failures).toEqual([]);
-    expect(r.inputs?.timeZone).toBe("UTC");
+    expect(r.inputs?.timeZone).toBe("Pacific Standard Time");
     expect(r.inputs?.businessHoursId).toBe(UNKNOWN);
+  });
+
+  it("asks for a time zone when the hours are not known yet", async () => {
+    const r = await check("workflows", conn, {}, { name: "w", primaryUri: "sip:w@contoso.com", businessHoursId: UNKNOWN });
+    expect(r.failures).toEqual([{ property: "timeZone", reason: expect.stringMatching(/is required when businessHoursId is set/) }]);
   });
 
   it("still reports known problems beside unknown values", async () => {
