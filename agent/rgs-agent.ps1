@@ -185,7 +185,7 @@ $Evaluate = {
         $Parameters['WarningAction'] = 'SilentlyContinue'
         $Parameters['WarningVariable'] = 'cmdletWarnings'
         $cmdletWarnings = $null
-        $command = @(Get-Command -Name $Name -CommandType Cmdlet, Function -ErrorAction Stop)[0]
+        $command = @(Get-Command -Name $Name -CommandType 'Cmdlet', 'Function' -ErrorAction Stop)[0]
         try {
             & $command @Parameters
         } finally {
@@ -687,7 +687,7 @@ $Evaluate = {
 
 # The name of the module that serves the Response Group cmdlets in a remote session.
 $DescribeModule = {
-    $command = @(Get-Command -Name 'Get-CsRgsConfiguration' -CommandType Cmdlet, Function -ErrorAction Stop)[0]
+    $command = @(Get-Command -Name 'Get-CsRgsConfiguration' -CommandType 'Cmdlet', 'Function' -ErrorAction Stop)[0]
     [string]$command.ModuleName
 }
 
