@@ -1,0 +1,50 @@
+/**
+ * `rgs export`: the Response Group configuration of pools as a Pulumi program that takes it over
+ * without changing it.
+ */
+import type { Backend } from "../backend";
+import { configurationJson } from "./normalize";
+import { generateProgram, type ExportWarning } from "./program";
+import { projectFiles, type ProjectOptions } from "./project";
+import { readSnapshot, type Snapshot } from "./snapshot";
+
+export { assignNames, slugOf, type Names } from "./names";
+export { configurationJson, declaredFields } from "./normalize";
+export { plan, type Planned, type Resolution } from "./order";
+export { generateProgram, type ExportWarning, type Program } from "./program";
+export { isStackName, projectFiles, projectNameOf, type ProjectOptions } from "./project";
+export { readSnapshot, type ExportedObject, type ReadOptions, type Snapshot } from "./snapshot";
+
+/** The name of the normalized configuration written with `--format json`. */
+export const CONFIGURATION_FILE = "configuration.json";
+
+export interface ExportOptions extends Omit<ProjectOptions, "pools"> {
+  /** Pools to export; every pool of the backend when absent or empty. */
+  pools?: readonly string[];
+  /** Also write the normalized configuration as JSON. */
+  json?: boolean;
+}
+
+export interface ExportResult {
+  /** Every file of the project, by path relative to its directory. */
+  files: Record<string, string>;
+  warnings: readonly ExportWarning[];
+  snapshot: Snapshot;
+}
+
+/** Reads the pools through the backend and builds the project's files. */
+export async function exportProject(backend: Backend, options: ExportOptions): Promise<ExportResult> {
+  const snapshot = await readSnapshot(backend, { pools: options.pools });
+  return buildProject(snapshot, options);
+}
+
+/** The project's files for a snapshot already read. */
+export function buildProject(snapshot: Snapshot, options: Omit<ExportOptions, "pools">): ExportResult {
+  const program = generateProgram(snapshot);
+  const files: Record<string, string> = {
+    ...projectFiles({ ...options, pools: snapshot.pools }),
+    "index.ts": program.text,
+  };
+  if (options.json) files[CONFIGURATION_FILE] = configurationJson(snapshot);
+  return { files, warnings: program.warnings, snapshot };
+}

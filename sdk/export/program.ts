@@ -1,0 +1,239 @@
+/**
+ * The Pulumi program of a snapshot, built as a TypeScript syntax tree and printed by TypeScript's
+ * own printer, so every name and prompt is a correct string literal whatever it holds.
+ */
+import ts from "typescript";
+import { kindDef } from "../model/index";
+import { KIND_NAMES, type KindName } from "../model/kind";
+import { assignNames, keyOf, type Names } from "./names";
+import { declaredFields, labelOf, nameOf } from "./normalize";
+import { plan, type Planned } from "./order";
+import type { ExportedObject, Snapshot } from "./snapshot";
+
+/** Something the program keeps as it found it, that a person should look at. */
+export interface ExportWarning {
+  readonly code: "reference_not_found" | "queue_cycle";
+  readonly pool: string;
+  readonly kind: KindName;
+  readonly id: string;
+  readonly name: string;
+  /** The reference's place in the object, dot-joined. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface Program {
+  readonly text: string;
+  readonly warnings: readonly ExportWarning[];
+  /** Resources declared. */
+  readonly resources: number;
+}
+
+const f = ts.factory;
+
+// A literal or object that fits this many characters stays on one line.
+const ONE_LINE = 72;
+
+const HEADINGS: Record<KindName, string> = {
+  "agent-groups": "Agent groups",
+  queues: "Queues",
+  "hours-of-business": "Hours of business",
+  "holiday-sets": "Holiday sets",
+  workflows: "Workflows",
+};
+
+/** The program declaring every object of the snapshot, and the warnings about what it keeps as found. */
+export function generateProgram(snapshot: Snapshot): Program {
+  const names = assignNames(snapshot.objects.map((o) => ({ kind: o.kind, pool: o.pool, id: o.id, name: nameOf(o) })));
+  const severalPools = snapshot.pools.length > 1;
+  const plans = [...snapshot.pools].sort().map((pool) => ({ pool, planned: plan(snapshot.objects.filter((o) => o.pool === pool)) }));
+  const referenced = new Set<string>();
+  for (const { planned } of plans) {
+    for (const p of planned) for (const r of p.references) if (r.resolution.how === "variable") referenced.add(keyOf(r.resolution.target));
+  }
+
+  const warnings: ExportWarning[] = [];
+  const blocks: ts.Statement[][] = [];
+  const header = [
+    ` Response Group configuration of ${snapshot.pools.length > 0 ? snapshot.pools.join(", ") : "no pool"}, exported by \`rgs export\`.`,
+    " Every resource sets adopt: true: the first `pulumi up` takes over the existing object of its name",
+    " instead of creating one. `pulumi preview` shows no changes until this program is edited.",
+  ];
+  if (snapshot.objects.length === 0) header.push(" The pool holds no Response Group objects yet.");
+
+  const body: ts.Statement[] = [];
+  if (snapshot.objects.length > 0) {
+    body.push(
+      f.createImportDeclaration(
+        undefined,
+        f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier("rgs"))),
+        f.createStringLiteral("pulumi-rgs"),
+      ),
+    );
+  }
+  blocks.push(body);
+
+  for (const { pool, planned } of plans) {
+    let first = true;
+    for (const kind of KIND_NAMES) {
+      const ofKind = planned.filter((p) => p.object.kind === kind);
+      if (ofKind.length === 0) continue;
+      ofKind.forEach((p, i) => {
+        const notes: string[] = [];
+        if (i === 0) {
+          if (severalPools && first) notes.push(` Pool ${pool}`, "");
+          notes.push(` ${HEADINGS[kind]}`);
+          first = false;
+        }
+        const stmt = resourceStatement(p, names, referenced.has(keyOf(p.object)), severalPools, warnings);
+        blocks.push([withCommentsFirst(stmt, notes)]);
+      });
+    }
+  }
+
+  const sourceFile = f.createSourceFile([], f.createToken(ts.SyntaxKind.EndOfFileToken), ts.NodeFlags.None);
+  // neverAsciiEscape keeps names and prompts in their own letters; the printer still escapes what a literal cannot hold.
+  const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, neverAsciiEscape: true } as ts.PrinterOptions);
+  const printed = blocks
+    .filter((b) => b.length > 0)
+    .map((b) => b.map((s) => printer.printNode(ts.EmitHint.Unspecified, s, sourceFile)).join("\n"));
+  const head = header.map((l) => `//${l}`).join("\n");
+  return { text: [head, ...printed].join("\n\n") + "\n", warnings, resources: snapshot.objects.length };
+}
+
+function resourceStatement(
+  p: Planned,
+  names: Map<string, Names>,
+  isReferenced: boolean,
+  severalPools: boolean,
+  warnings: ExportWarning[],
+): ts.Statement {
+  const o = p.object;
+  const own = names.get(keyOf(o))!;
+  const refs = new Map<string, ts.Expression>();
+  const notes: string[] = [];
+  for (const r of p.references) {
+    const res = r.resolution;
+    if (res.how === "variable") {
+      refs.set(r.path, f.createPropertyAccessExpression(f.createIdentifier(names.get(keyOf(res.target))!.variable), "id"));
+      continue;
+    }
+    const what = `${labelOf(r.kind)} ${r.id}`;
+    let message: string;
+    if (res.how === "dangling") {
+      message = `${r.path} names ${what}, which is not in pool ${o.pool}; the id is kept as it is, and the service refuses it until that ${labelOf(r.kind)} exists`;
+      warnings.push(warning("reference_not_found", o, r.path, `${labelOf(o.kind)} ${quoted(nameOf(o))}: ${message}`));
+    } else {
+      const circle = res.through.map((q) => quoted(nameOf(q))).join(" -> ");
+      message = `${r.path} keeps the id of queue ${quoted(nameOf(res.target))}: these queues send calls in a circle (${circle}), which a program cannot declare in order; the queue must exist before this program creates it`;
+      warnings.push(warning("queue_cycle", o, r.path, `${labelOf(o.kind)} ${quoted(nameOf(o))}: ${message}`));
+    }
+    notes.push(...wrap(message, 96).map((l) => ` ${l}`));
+  }
+
+  const fields = declaredFields(o.kind, o.body);
+  const props: ts.ObjectLiteralElementLike[] = Object.entries(fields).map(([k, v]) => property(k, valueOf(v, k, refs)));
+  if (severalPools) props.push(property("pool", f.createStringLiteral(o.pool)));
+  props.push(property("adopt", f.createTrue()));
+
+  const created = f.createNewExpression(
+    f.createPropertyAccessExpression(f.createIdentifier("rgs"), kindDef(o.kind).typeName),
+    undefined,
+    [f.createStringLiteral(own.logical), f.createObjectLiteralExpression(props, true)],
+  );
+  const stmt = isReferenced
+    ? f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList([f.createVariableDeclaration(own.variable, undefined, undefined, created)], ts.NodeFlags.Const),
+      )
+    : f.createExpressionStatement(created);
+  return withComments(stmt, notes);
+}
+
+function warning(code: ExportWarning["code"], o: ExportedObject, path: string, message: string): ExportWarning {
+  return { code, pool: o.pool, kind: o.kind, id: o.id, name: nameOf(o), path, message };
+}
+
+/** A name as a comment may hold it: in quotes, with nothing that would end the comment's line. */
+function quoted(name: string): string {
+  return JSON.stringify(name).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** Words of a message in lines of at most `max` characters (a longer word stands alone). */
+function wrap(message: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of message.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
+
+/** Comment lines above those the node has already. */
+function withCommentsFirst<T extends ts.Node>(node: T, lines: readonly string[]): T {
+  const before: ts.SynthesizedComment[] = lines.map((text) => ({ kind: ts.SyntaxKind.SingleLineCommentTrivia, text, hasTrailingNewLine: true, pos: -1, end: -1 }));
+  return ts.setSyntheticLeadingComments(node, [...before, ...(ts.getSyntheticLeadingComments(node) ?? [])]);
+}
+
+function withComments<T extends ts.Node>(node: T, lines: readonly string[]): T {
+  for (const line of lines) ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, line, true);
+  return node;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function property(key: string, value: ts.Expression): ts.PropertyAssignment {
+  return f.createPropertyAssignment(IDENTIFIER.test(key) ? f.createIdentifier(key) : f.createStringLiteral(key), value);
+}
+
+/** A value as an expression; a reference at `path` becomes the variable's id. */
+function valueOf(v: unknown, path: string, refs: Map<string, ts.Expression>): ts.Expression {
+  const ref = refs.get(path);
+  if (ref) return ref;
+  if (v === null || v === undefined) return f.createNull();
+  if (typeof v === "string") return f.createStringLiteral(v);
+  if (typeof v === "boolean") return v ? f.createTrue() : f.createFalse();
+  if (typeof v === "number") {
+    const literal = f.createNumericLiteral(Math.abs(v));
+    return v < 0 ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, literal) : literal;
+  }
+  const oneLine = width(v, path, refs, 0) <= ONE_LINE;
+  if (Array.isArray(v)) {
+    const items = v.map((item, i) => valueOf(item, `${path}.${i}`, refs));
+    return f.createArrayLiteralExpression(items, !oneLine);
+  }
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, child]) => child !== undefined);
+  return f.createObjectLiteralExpression(
+    entries.map(([k, child]) => property(k, valueOf(child, `${path}.${k}`, refs))),
+    !oneLine,
+  );
+}
+
+/**
+ * About how wide a value prints on one line, or Infinity when it should take several: an object
+ * holding an object, or a list of more than one object, reads best one field a line.
+ */
+function width(v: unknown, path: string, refs: Map<string, ts.Expression>, depth: number): number {
+  const ref = refs.get(path);
+  if (ref) return printedWidth(ref);
+  if (v === null || typeof v !== "object") return JSON.stringify(v ?? null).length;
+  if (depth > 1) return Infinity;
+  const isObject = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
+  if (Array.isArray(v)) {
+    if (v.length > 1 && v.some(isObject)) return Infinity;
+    return v.reduce<number>((sum, x, i) => sum + width(x, `${path}.${i}`, refs, depth + 1) + 2, 2);
+  }
+  if (Object.values(v).some(isObject)) return Infinity;
+  return Object.entries(v).reduce<number>((sum, [k, x]) => sum + k.length + 2 + width(x, `${path}.${k}`, refs, depth + 1) + 2, 2);
+}
+
+/** The width of `variable.id`. */
+function printedWidth(e: ts.Expression): number {
+  return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) ? e.expression.text.length + 3 : 40;
+}

@@ -1,0 +1,95 @@
+/**
+ * The files of an exported Pulumi project besides the program: Pulumi.yaml, package.json,
+ * tsconfig.json, the stack's config and a README with the next commands.
+ *
+ * YAML values are written as JSON strings, which YAML reads as the same double-quoted scalars.
+ */
+import { slugOf } from "./names";
+
+export interface ProjectOptions {
+  /** The Pulumi project's name. */
+  project: string;
+  stack: string;
+  pools: readonly string[];
+  /** Where the stack reaches the Response Group service (`rgs:endpoint`). */
+  endpoint?: string;
+  /** Versions the project's package.json pins. */
+  versions: { pulumiRgs: string; pulumi: string; typescript: string; typesNode: string };
+}
+
+/** A Pulumi project name from any text: its words joined by hyphens, or `rgs-export`. */
+export function projectNameOf(text: string): string {
+  return slugOf(text) || "rgs-export";
+}
+
+/** A stack name Pulumi accepts: letters, digits, `-`, `_` and `.`. */
+export function isStackName(s: string): boolean {
+  return /^[A-Za-z0-9_.-]{1,100}$/.test(s);
+}
+
+export function projectFiles(options: ProjectOptions): Record<string, string> {
+  const q = (s: string) => JSON.stringify(s);
+  const pools = options.pools.length > 0 ? options.pools.join(", ") : "no pool";
+  const pulumiYaml = [
+    `name: ${q(options.project)}`,
+    `description: ${q(`Response Group configuration of ${pools}, exported by rgs export`)}`,
+    "runtime:",
+    "  name: nodejs",
+    "  options:",
+    "    typescript: true",
+    "main: index.ts",
+    "",
+  ].join("\n");
+
+  const config: [string, string][] = [];
+  if (options.endpoint !== undefined) config.push(["rgs:endpoint", options.endpoint]);
+  // A program of several pools names each resource's pool; the stack's pool is the first, for resources added later.
+  if (options.pools.length > 0) config.push(["rgs:pool", options.pools[0]]);
+  const stackYaml = config.length > 0 ? ["config:", ...config.map(([k, v]) => `  ${k}: ${q(v)}`), ""].join("\n") : "config: {}\n";
+
+  const packageJson = {
+    name: options.project,
+    private: true,
+    main: "index.ts",
+    dependencies: { "@pulumi/pulumi": options.versions.pulumi, "pulumi-rgs": options.versions.pulumiRgs },
+    devDependencies: { "@types/node": options.versions.typesNode, typescript: options.versions.typescript },
+  };
+  const tsconfig = {
+    compilerOptions: {
+      strict: true,
+      target: "ES2022",
+      module: "commonjs",
+      moduleResolution: "node",
+      esModuleInterop: true,
+      skipLibCheck: true,
+      outDir: "bin",
+    },
+    files: ["index.ts"],
+  };
+
+  const readme = [
+    `# ${options.project}`,
+    "",
+    `The Response Group configuration of ${pools}, exported by \`rgs export\`: one resource per object, each`,
+    "with `adopt: true`, so the first `pulumi up` takes over the objects that exist instead of creating them.",
+    "",
+    "```sh",
+    "npm install",
+    `pulumi stack select --create ${options.stack}`,
+    "pulumi config set --secret rgs:token <token>   # an operator's or admin's token; or set RGS_TOKEN",
+    "pulumi preview                                # expect no changes",
+    "pulumi up                                     # takes the objects over; changes nothing in the pool",
+    "```",
+    "",
+    `\`Pulumi.${options.stack}.yaml\` holds \`rgs:endpoint\` and \`rgs:pool\`; the token is never written there in plain text.`,
+    "",
+  ].join("\n");
+
+  return {
+    "Pulumi.yaml": pulumiYaml,
+    [`Pulumi.${options.stack}.yaml`]: stackYaml,
+    "package.json": `${JSON.stringify(packageJson, null, 2)}\n`,
+    "tsconfig.json": `${JSON.stringify(tsconfig, null, 2)}\n`,
+    "README.md": readme,
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The generated program, run against a stand-in for pulumi-rgs that records every resource: it
+ * declares each object once, with the same fields once the schema's defaults are filled in, its
+ * references as variables declared before it, and adopt: true.
+ */
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { buildProject, configurationJson, generateProgram, readSnapshot, type Snapshot } from "../../sdk/export/index";
+import type { Backend, RgsObject } from "../../sdk/backend";
+import { KINDS, parseBody } from "../../sdk/model/index";
+import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
+import { idFor, POOL_A, POOL_B, richConfiguration, snapshotOf, type Declared } from "./export-fixtures";
+
+interface Declaration {
+  kind: KindName;
+  logical: string;
+  args: Record<string, unknown>;
+}
+
+/** Runs a program with a recording pulumi-rgs; a resource's id is the id of the object its name and pool find. */
+function runProgram(text: string, snapshot: Snapshot): Declaration[] {
+  const out: Declaration[] = [];
+  const fake: Record<string, unknown> = {};
+  for (const kind of KIND_NAMES) {
+    fake[KINDS[kind].typeName] = class {
+      readonly id: string;
+      constructor(logical: string, args: Record<string, unknown>) {
+        out.push({ kind, logical, args });
+        const pool = (args.pool as string | undefined) ?? snapshot.pools[0];
+        const found = snapshot.objects.find((o) => o.kind === kind && o.pool === pool && o.body.name === args.name);
+        if (!found) throw new Error(`no ${kind} named ${String(args.name)} in ${pool}`);
+        this.id = found.id;
+      }
+    };
+  }
+  const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const requireFake = (m: string) => {
+    if (m !== "pulumi-rgs") throw new Error(`the program requires ${m}`);
+    return fake;
+  };
+  new Function("require", "exports", "module", js)(requireFake, {}, { exports: {} });
+  return out;
+}
+
+/** What the service would store for a declaration: its fields through the schema, pool and adopt aside. */
+function stored(d: Declaration): Record<string, unknown> {
+  const { pool: _pool, adopt: _adopt, ...fields } = d.args;
+  const parsed = parseBody(d.kind, fields, "update");
+  if (!parsed.ok) throw new Error(`${d.logical}: ${JSON.stringify(parsed.issues)}`);
+  return parsed.value;
+}
+
+function syntaxErrors(text: string): string[] {
+  const r = ts.transpileModule(text, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.CommonJS } });
+  return (r.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+describe("the program of a configuration with every kind and field in two pools", () => {
+  const snapshot = snapshotOf(richConfiguration());
+  const program = generateProgram(snapshot);
+  const declared = runProgram(program.text, snapshot);
+
+  it("parses", () => {
+    expect(syntaxErrors(program.text)).toEqual([]);
+  });
+
+  it("declares each object once, and the service would store exactly the object that exists", () => {
+    expect(declared).toHaveLength(snapshot.objects.length);
+    for (const o of snapshot.objects) {
+      const mine = declared.filter((d) => d.kind === o.kind && (d.args.pool ?? POOL_A) === o.pool && d.args.name === o.body.name);
+      expect(mine, `${o.kind} ${String(o.body.name)} in ${o.pool}`).toHaveLength(1);
+      expect(stored(mine[0])).toEqual(o.body);
+    }
+  });
+
+  it("sets adopt: true on every resource, and the pool on each when two pools are exported", () => {
+    expect(declared.every((d) => d.args.adopt === true)).toBe(true);
+    expect(new Set(declared.map((d) => d.args.pool))).toEqual(new Set([POOL_A, POOL_B]));
+  });
+
+  it("leaves out fields at their schema default", () => {
+    const plain = declared.find((d) => d.kind === "agent-groups" && d.args.name === "1st Line")!;
+    expect(Object.keys(plain.args).sort()).toEqual(["adopt", "agentsByUri", "name", "pool"]);
+    const inactive = declared.find((d) => d.kind === "workflows" && d.args.name === "Help-Desk")!;
+    expect(Object.keys(inactive.args).sort()).toEqual(["adopt", "name", "pool", "primaryUri"]);
+    expect(program.text).not.toMatch(/answers: \[\]/);
+    expect(program.text).not.toMatch(/description: null/);
+  });
+
+  it("writes references as variables, except the one that closes the circle of queues", () => {
+    const literal = [...program.text.matchAll(GUID)].map((m) => m[0]);
+    expect(literal).toEqual([idFor("night")]);
+    expect(program.text).toMatch(/agentGroupIds: \[agentGroupHelpDeskTier1\.id, agentGroupTier2ExpertsEscalations\.id\]/);
+    expect(program.warnings.map((w) => [w.code, w.name, w.path])).toEqual([["queue_cycle", "Night B", "overflowAction.queueId"]]);
+    expect(program.warnings[0].message).toContain('"Night A" -> "Night B" -> "Night A"');
+    expect(program.text).toContain(`// overflowAction.queueId keeps the id of queue "Night A": these queues send calls in a circle\n`);
+  });
+
+  it("declares kinds in dependency order, a queue after the queues it sends calls to", () => {
+    const a = declared.filter((d) => d.args.pool === POOL_A);
+    const firstOf = (k: KindName) => a.findIndex((d) => d.kind === k);
+    const lastOf = (k: KindName) => a.map((d) => d.kind).lastIndexOf(k);
+    for (let i = 1; i < KIND_NAMES.length; i++) expect(lastOf(KIND_NAMES[i - 1])).toBeLessThan(firstOf(KIND_NAMES[i]));
+    const queues = a.filter((d) => d.kind === "queues").map((d) => d.args.name);
+    expect(queues.indexOf("Overflow")).toBeLessThan(queues.indexOf("Help Desk"));
+    // The walk starts at Night A, the first by name; Night B closes the circle and so comes first.
+    expect(queues.indexOf("Night B")).toBeLessThan(queues.indexOf("Night A"));
+  });
+
+  it("gives unique logical names per kind, resolved in id order", () => {
+    const logical = (k: KindName) => declared.filter((d) => d.kind === k).map((d) => d.logical);
+    for (const k of KIND_NAMES) expect(new Set(logical(k)).size).toBe(logical(k).length);
+    const helpDesks = declared
+      .filter((d) => d.kind === "workflows" && String(d.args.name).toLowerCase().replace("-", " ") === "help desk")
+      .map((d) => ({ key: `${String(d.args.pool)}/${String(d.args.name)}`, logical: d.logical }));
+    expect(helpDesks.map((h) => h.logical).sort()).toEqual(["help-desk", "help-desk-2", "help-desk-3"]);
+    expect(logical("agent-groups")).toContain("agent-group");
+    expect(logical("agent-groups")).toContain("class");
+    expect(logical("agent-groups")).toContain("1st-line");
+  });
+
+  it("writes IVR trees and prompts as nested literals, one field a line", () => {
+    expect(program.text).toContain('prompt: { textToSpeech: "Welcome to Contoso." }');
+    expect(program.text).toMatch(/\n {8}question: \{\n {12}name: "Main menu",\n {12}prompt: \{ textToSpeech: "For support press 1, for the night line press 2." \},\n {12}answers: \[\n/);
+    expect(program.text).toContain('name: "📞 Operators ${team}"');
+    expect(program.text).toContain('name: "Tier 2 \\"Experts\\" \\\\ Escalations"');
+    expect(program.text).toContain('description: "Second line.\\nCalls from tier 1."');
+  });
+
+  it("is the same text for the same configuration listed in another order", () => {
+    const shuffled: Snapshot = { pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse() };
+    expect(generateProgram({ ...shuffled, pools: [...shuffled.pools].sort() }).text).toBe(program.text);
+  });
+});
+
+describe("hard names", () => {
+  const names = [
+    'He said "hi"',
+    "back\\slash\\\\",
+    "emoji 🎧📞 only",
+    "🎧📞",
+    "${process.exit(1)}",
+    "`tick` ${x}",
+    "1234",
+    "0 leading zero",
+    "class",
+    "constructor",
+    "__proto__",
+    "new",
+    "Ünïcödé Çafé",
+    "line\u2028separator",
+    "*/ /* // comment",
+    "</script>",
+  ];
+  const declaredList: Declared[] = names.map((name, i) => ({ key: `n${i}`, kind: "agent-groups", pool: POOL_A, body: { name } }));
+  declaredList.push({
+    key: "q",
+    kind: "queues",
+    pool: POOL_A,
+    body: { name: "Queue of hard names", agentGroupIds: names.map((_n, i) => `@n${i}`) },
+  });
+  // Some of these names the service refuses today (U+2028); a real pool may hold them.
+  const snapshot = snapshotOf(declaredList, { unchecked: true });
+  const program = generateProgram(snapshot);
+
+  it("each exports as a string literal of the same text, in a program that parses and runs", () => {
+    expect(syntaxErrors(program.text)).toEqual([]);
+    const declared = runProgram(program.text, snapshot);
+    expect(declared.filter((d) => d.kind === "agent-groups").map((d) => d.args.name).sort()).toEqual([...names].sort());
+    const queue = declared.find((d) => d.kind === "queues")!;
+    expect(queue.args.agentGroupIds).toEqual(names.map((_n, i) => idFor(`n${i}`)));
+    expect(program.text).not.toMatch(GUID);
+  });
+
+  it("each gets a logical name of ASCII words and a variable that is a plain identifier", () => {
+    const declared = runProgram(program.text, snapshot);
+    for (const d of declared) expect(d.logical).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    const variables = [...program.text.matchAll(/const (\S+) = new/g)].map((m) => m[1]);
+    expect(variables).toHaveLength(names.length);
+    for (const v of variables) expect(v).toMatch(/^agentGroup[A-Z0-9][A-Za-z0-9_]*$/);
+    expect(variables).toContain("agentGroupClass");
+    expect(variables).toContain("agentGroup1234");
+  });
+});
+
+describe("a reference to an object that does not exist", () => {
+  const missing = idFor("gone");
+  const snapshot = snapshotOf([
+    { key: "g", kind: "agent-groups", pool: POOL_A, body: { name: "Tier 1" } },
+    { key: "q", kind: "queues", pool: POOL_A, body: { name: "Support", agentGroupIds: ["@g", missing], overflowThreshold: 3, overflowAction: { action: "TransferToQueue", queueId: idFor("gone-queue") } } },
+    { key: "w", kind: "workflows", pool: POOL_A, body: { name: "Support", primaryUri: "sip:support@contoso.com", timeZone: "UTC", businessHoursId: idFor("gone-hours"), defaultAction: { action: "TransferToQueue", queueId: "@q" } } },
+  ]);
+
+  it("keeps the id with a comment, and warns, instead of failing", () => {
+    const program = generateProgram(snapshot);
+    expect(syntaxErrors(program.text)).toEqual([]);
+    expect(program.warnings.map((w) => [w.code, w.kind, w.name, w.path])).toEqual([
+      ["reference_not_found", "queues", "Support", "agentGroupIds.1"],
+      ["reference_not_found", "queues", "Support", "overflowAction.queueId"],
+      ["reference_not_found", "workflows", "Support", "businessHoursId"],
+    ]);
+    expect(program.warnings[0].message).toContain(`agent group ${missing}, which is not in pool ${POOL_A}`);
+    expect(program.text).toContain(`// Queues\n// agentGroupIds.1 names agent group ${missing}, which is not in pool`);
+    const declared = runProgram(program.text, snapshot);
+    for (const o of snapshot.objects) expect(stored(declared.find((d) => d.kind === o.kind)!)).toEqual(o.body);
+  });
+});
+
+describe("an empty pool", () => {
+  it("exports a program without resources, and the project files", () => {
+    const snapshot: Snapshot = { pools: [POOL_A], objects: [] };
+    const program = generateProgram(snapshot);
+    expect(program.resources).toBe(0);
+    expect(program.warnings).toEqual([]);
+    expect(syntaxErrors(program.text)).toEqual([]);
+    expect(program.text).not.toContain("new rgs.");
+    expect(runProgram(program.text, snapshot)).toEqual([]);
+    const project = buildProject(snapshot, { project: "empty", stack: "dev", endpoint: "http://127.0.0.1:1", versions: { pulumiRgs: "0.1.0", pulumi: "3.248.0", typescript: "5.9.3", typesNode: "20.19.43" } });
+    expect(Object.keys(project.files).sort()).toEqual(["Pulumi.dev.yaml", "Pulumi.yaml", "README.md", "index.ts", "package.json", "tsconfig.json"]);
+  });
+});
+
+describe("the project files", () => {
+  const snapshot = snapshotOf(richConfiguration());
+  const { files } = buildProject(snapshot, {
+    project: "contoso-rgs",
+    stack: "prod",
+    endpoint: "http://rgs.contoso.com:8080",
+    json: true,
+    versions: { pulumiRgs: "0.1.0", pulumi: "3.248.0", typescript: "5.9.3", typesNode: "20.19.43" },
+  });
+
+  it("pin @pulumi/pulumi and depend on pulumi-rgs", () => {
+    const pkg = JSON.parse(files["package.json"]) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies).toEqual({ "@pulumi/pulumi": "3.248.0", "pulumi-rgs": "0.1.0" });
+  });
+
+  it("set rgs:endpoint and rgs:pool in the stack's config, never a token", () => {
+    expect(files["Pulumi.prod.yaml"]).toBe(`config:\n  rgs:endpoint: "http://rgs.contoso.com:8080"\n  rgs:pool: "${POOL_A}"\n`);
+    expect(files["Pulumi.yaml"]).toContain("main: index.ts");
+    expect(files["README.md"]).toContain("pulumi config set --secret rgs:token");
+    expect(Object.values(files).join("\n")).not.toMatch(/rgs:token:/);
+  });
+
+  it("with --format json, hold the configuration sorted, with keys sorted, the same for any listing order", () => {
+    const json = files["configuration.json"];
+    const parsed = JSON.parse(json) as { pools: Record<string, { id: string; name: string }[] | string>[] };
+    expect(parsed.pools.map((p) => p.pool)).toEqual([POOL_A, POOL_B]);
+    const groups = parsed.pools[0]["agent-groups"] as { name: string }[];
+    expect(groups.map((g) => g.name)).toEqual(["1st Line", "class", "Help Desk Tier 1", "Tier 2 \"Experts\" \\ Escalations", "日本語", "📞 Operators ${team}"]);
+    const keys = Object.keys(groups[0]);
+    expect(keys).toEqual([...keys].sort());
+    expect(configurationJson({ pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse() })).toBe(json);
+  });
+});
+
+describe("reading a backend", () => {
+  /** A backend answering lists from the snapshot in pages of two. */
+  function pagedBackend(snapshot: Snapshot): { backend: Backend; lists: number } {
+    const counter = { backend: undefined as unknown as Backend, lists: 0 };
+    counter.backend = {
+      listPools: async () => snapshot.pools.map((fqdn) => ({ fqdn: fqdn.toUpperCase(), identity: `service:ApplicationServer:${fqdn}`, createdAt: null })),
+      list: async (pool: string, kind: KindName, options: { limit?: number; cursor?: string } = {}) => {
+        counter.lists++;
+        const all = snapshot.objects.filter((o) => o.pool === pool && o.kind === kind);
+        const from = Number(options.cursor ?? 0);
+        const items = all.slice(from, from + 2).map((o) => ({ ...o.body, id: o.id.toUpperCase(), identity: "x", etag: "e", ownerPool: pool, createdAt: null, updatedAt: null }) as unknown as RgsObject);
+        return { items, nextCursor: from + 2 < all.length ? String(from + 2) : null };
+      },
+    } as unknown as Backend;
+    return counter;
+  }
+
+  it("reads every page of every kind, without server fields", async () => {
+    const snapshot = snapshotOf(richConfiguration());
+    const source = pagedBackend(snapshot);
+    const read = await readSnapshot(source.backend, { pageSize: 2 });
+    expect(read.pools).toEqual([POOL_A, POOL_B]);
+    const sortById = (s: Snapshot) => [...s.objects].sort((x, y) => (x.id < y.id ? -1 : 1));
+    expect(sortById(read)).toEqual(sortById(snapshot));
+    expect(source.lists).toBeGreaterThan(KIND_NAMES.length * 2);
+  });
+
+  it("reads only the pools asked for, and names the known pools for one that is not there", async () => {
+    const source = pagedBackend(snapshotOf(richConfiguration()));
+    const read = await readSnapshot(source.backend, { pools: ["POOL02.fabrikam.com"] });
+    expect(read.pools).toEqual([POOL_B]);
+    expect(new Set(read.objects.map((o) => o.pool))).toEqual(new Set([POOL_B]));
+    await expect(readSnapshot(source.backend, { pools: ["pool09.contoso.com"] })).rejects.toMatchObject({
+      code: "not_found",
+      message: `pool 'pool09.contoso.com' is not a pool of this source; its pools are: ${POOL_A}, ${POOL_B}`,
+    });
+    await expect(readSnapshot(source.backend, { pools: ["not a pool"] })).rejects.toMatchObject({ code: "validation_failed" });
+  });
+});

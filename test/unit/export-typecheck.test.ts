@@ -1,0 +1,74 @@
+/**
+ * The generated program type-checks against this repository's provider, as a user's project
+ * checks it against the installed pulumi-rgs.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import ts from "typescript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateProgram } from "../../sdk/export/index";
+import { idFor, POOL_A, richConfiguration, snapshotOf } from "./export-fixtures";
+
+const ROOT = resolve(__dirname, "../..");
+const dirs: string[] = [];
+
+/** Type errors of each program, with `pulumi-rgs` mapped to provider/index.ts; one compilation for all. */
+function typeErrors(texts: readonly string[]): string[][] {
+  const files = texts.map((text) => {
+    const dir = mkdtempSync(join(tmpdir(), "rgs-export-tsc-"));
+    dirs.push(dir);
+    const file = join(dir, "index.ts");
+    writeFileSync(file, text);
+    return file;
+  });
+  const program = ts.createProgram(files, {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ["node"],
+    typeRoots: [join(ROOT, "node_modules/@types")],
+    baseUrl: ROOT,
+    paths: { "pulumi-rgs": [join(ROOT, "provider/index.ts")] },
+  });
+  const global = program.getGlobalDiagnostics().concat(program.getOptionsDiagnostics());
+  return files.map((file) =>
+    [...global, ...program.getSemanticDiagnostics(program.getSourceFile(file)), ...program.getSyntacticDiagnostics(program.getSourceFile(file))].map(
+      (d) => `${d.file ? `line ${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+    ),
+  );
+}
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe("the generated program with the provider's types", () => {
+  const text = generateProgram(snapshotOf(richConfiguration())).text;
+  const kept = generateProgram(snapshotOf([{ key: "q", kind: "queues", pool: POOL_A, body: { name: "Support", agentGroupIds: [idFor("gone")] } }])).text;
+  const wrong = text.replace('routingMethod: "Serial"', 'routingMethod: "Sequential"');
+  const empty = generateProgram({ pools: [POOL_A], objects: [] }).text;
+  let errors: string[][] = [];
+  beforeAll(() => {
+    errors = typeErrors([text, kept, wrong, empty]);
+  }, 120_000);
+
+  it("has no type errors, every kind and field of two pools included", () => {
+    expect(errors[0]).toEqual([]);
+  });
+
+  it("has no type errors with a reference kept as an id, or with no objects", () => {
+    expect(errors[1]).toEqual([]);
+    expect(errors[3]).toEqual([]);
+  });
+
+  it("is checked for real: a value the provider's types refuse is reported", () => {
+    expect(wrong).not.toBe(text);
+    expect(errors[2]).toHaveLength(1);
+    expect(errors[2][0]).toContain('"Sequential"');
+  });
+});
