@@ -277,13 +277,13 @@ $Evaluate = {
 
         $switches = Get-Field $Step 'switches'
         if ($null -ne $switches) {
-            foreach ($switch in @($switches)) {
+            foreach ($flag in @($switches)) {
                 $parameter = $null
-                if ($switch -is [string]) {
-                    $parameter = Find-Key $allowed $switch
+                if ($flag -is [string]) {
+                    $parameter = Find-Key $allowed $flag
                 }
                 if ($null -eq $parameter -or $allowed[$parameter] -ne 'SwitchParameter') {
-                    throw (New-Refusal 'invalid' 'SwitchNotWhitelisted' ('{0} has no switch -{1} on the whitelist' -f $name, $switch))
+                    throw (New-Refusal 'invalid' 'SwitchNotWhitelisted' ('{0} has no switch -{1} on the whitelist' -f $name, $flag))
                 }
                 if ($parameter -eq 'Confirm') {
                     throw (New-Refusal 'invalid' 'SwitchNotWhitelisted' ('{0}: the agent never prompts, -Confirm is always $false' -f $name))
