@@ -1,0 +1,193 @@
+/**
+ * Where the call-flow commands read a pool's objects from: the Response Group service
+ * (`--endpoint URL`, the token from RGS_TOKEN, never from argv) or an export file (`--file`).
+ */
+import { readFileSync } from "node:fs";
+import type { Backend } from "../sdk/backend";
+import { describeError, RgsError } from "../sdk/errors";
+import { emptyPool, type FlowObject, type PoolObjects } from "../sdk/flow/pool";
+import { HttpBackend } from "../sdk/http-client";
+import { KIND_NAMES, kindDef, toFieldIssues, type KindName } from "../sdk/model/index";
+
+/** Bad usage: the command prints the message and its usage text, and exits 2. */
+export class UsageError extends Error {}
+
+/** The options every call-flow command takes to name its source. */
+export const SOURCE_OPTIONS = {
+  endpoint: { type: "string" },
+  pool: { type: "string" },
+  file: { type: "string" },
+} as const;
+
+export const SOURCE_USAGE = `source, one of:
+  --endpoint URL  the Response Group service, e.g. http://127.0.0.1:8080; the token is read from RGS_TOKEN
+  --file FILE     an export: {"pool": "<fqdn>", "agent-groups": [...], "queues": [...], ...},
+                  or {"pools": [{"pool": "<fqdn>", ...}, ...]}
+  --pool FQDN     the pool, when the source holds more than one`;
+
+export interface SourceValues {
+  endpoint?: string;
+  pool?: string;
+  file?: string;
+}
+
+/** Refuses a token on the command line before anything else reads argv. */
+export function refuseTokenInArgv(argv: readonly string[]): void {
+  if (argv.some((a) => /^--?token(=|$)/i.test(a))) {
+    throw new UsageError("a token is never taken from the command line, where other users and shell history see it; set RGS_TOKEN");
+  }
+}
+
+/** The one pool the values name, read from its source. */
+export async function loadPool(values: SourceValues, env: NodeJS.ProcessEnv = process.env): Promise<PoolObjects> {
+  if (values.endpoint !== undefined && values.file !== undefined) throw new UsageError("give --endpoint or --file, not both");
+  if (values.endpoint !== undefined) return loadFromService(values.endpoint, values.pool, env);
+  if (values.file !== undefined) return selectPool(loadExportFile(values.file), values.pool, `file ${values.file}`);
+  throw new UsageError("name a source: --endpoint URL or --file FILE");
+}
+
+async function loadFromService(endpoint: string, pool: string | undefined, env: NodeJS.ProcessEnv): Promise<PoolObjects> {
+  if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new UsageError(`--endpoint must be an http:// or https:// URL (got '${endpoint}')`);
+  const token = env.RGS_TOKEN;
+  if (token === undefined || token.trim() === "") throw new UsageError("RGS_TOKEN is not set: the service's bearer token is read from the environment");
+  const backend = new HttpBackend({ endpoint, token: token.trim(), userAgent: "rgs-cli" });
+  try {
+    let fqdn = pool;
+    if (fqdn === undefined) {
+      const pools = await backend.listPools();
+      if (pools.length !== 1) {
+        throw new UsageError(
+          pools.length === 0 ? `the service at ${endpoint} has no pools` : `the service has ${pools.length} pools (${pools.map((p) => p.fqdn).join(", ")}); name one with --pool`,
+        );
+      }
+      fqdn = pools[0].fqdn;
+    }
+    return await readPool(backend, fqdn);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** Every object of a pool, page by page, from any backend. */
+export async function readPool(backend: Backend, pool: string): Promise<PoolObjects> {
+  const objects = emptyPool(pool);
+  for (const kind of KIND_NAMES) {
+    let cursor: string | undefined;
+    do {
+      const page = await backend.list(pool, kind, cursor === undefined ? {} : { cursor });
+      (objects[kind] as unknown[]).push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+  return objects;
+}
+
+function selectPool(pools: PoolObjects[], pool: string | undefined, where: string): PoolObjects {
+  if (pool === undefined) {
+    if (pools.length === 1) return pools[0];
+    throw new UsageError(`${where} holds ${pools.length} pools (${pools.map((p) => p.pool ?? "unnamed").join(", ")}); name one with --pool`);
+  }
+  const found = pools.find((p) => p.pool?.toLowerCase() === pool.toLowerCase());
+  if (!found) throw new UsageError(`${where} has no pool ${pool}; it holds ${pools.map((p) => p.pool ?? "unnamed").join(", ") || "none"}`);
+  return found;
+}
+
+/** The pools of an export file, each object checked against its kind's schema. */
+export function loadExportFile(file: string): PoolObjects[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new RgsError("not_found", `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new RgsError("validation_failed", `${file} is not JSON: ${(e as Error).message}`);
+  }
+  return parseExport(data, file);
+}
+
+/** The pools of an export, already parsed from JSON. */
+export function parseExport(data: unknown, where = "the export"): PoolObjects[] {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new RgsError("validation_failed", `${where} must be a JSON object with a "pools" list or the kinds of one pool`);
+  }
+  const root = data as Record<string, unknown>;
+  if (root.pools !== undefined) {
+    if (!Array.isArray(root.pools)) throw new RgsError("validation_failed", `${where}: "pools" must be a list of pools`);
+    return root.pools.map((p, i) => parsePoolEntry(p, `${where} pools.${i}`));
+  }
+  return [parsePoolEntry(root, where)];
+}
+
+function parsePoolEntry(entry: unknown, where: string): PoolObjects {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new RgsError("validation_failed", `${where} must be an object`);
+  const e = entry as Record<string, unknown>;
+  const fqdn = typeof e.pool === "string" ? e.pool : typeof e.fqdn === "string" ? e.fqdn : undefined;
+  const objects = emptyPool(fqdn);
+  const problems: { path: string; message: string }[] = [];
+  for (const kind of KIND_NAMES) {
+    const list = e[kind];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      problems.push({ path: kind, message: "must be a list of objects" });
+      continue;
+    }
+    list.forEach((item, i) => {
+      const parsed = parseObject(kind, item, `${kind}.${i}`, problems);
+      if (parsed) (objects[kind] as unknown[]).push(parsed);
+    });
+  }
+  const unknown = Object.keys(e).filter((k) => !["pool", "fqdn", "settings", ...KIND_NAMES].includes(k));
+  for (const k of unknown) problems.push({ path: k, message: `is not a kind; the kinds are ${KIND_NAMES.join(", ")}` });
+  if (problems.length > 0) {
+    throw new RgsError("validation_failed", `${where} is not a valid export: ${problems.length} problem${problems.length > 1 ? "s" : ""}`, { details: problems });
+  }
+  return objects;
+}
+
+const SERVER_FIELDS = ["id", "identity", "etag", "ownerPool", "createdAt", "updatedAt"];
+
+function parseObject<K extends KindName>(kind: K, item: unknown, path: string, problems: { path: string; message: string }[]): FlowObject<K> | undefined {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) {
+    problems.push({ path, message: "must be an object" });
+    return undefined;
+  }
+  const o = item as Record<string, unknown>;
+  if (typeof o.id !== "string" || o.id === "") {
+    problems.push({ path: `${path}.id`, message: "is required: references between objects use ids" });
+    return undefined;
+  }
+  const body = Object.fromEntries(Object.entries(o).filter(([k]) => !SERVER_FIELDS.includes(k)));
+  const r = kindDef(kind).schema.safeParse(body, { reportInput: true });
+  if (!r.success) {
+    problems.push(...toFieldIssues(r.error, path));
+    return undefined;
+  }
+  return { ...(r.data as object), id: o.id } as FlowObject<K>;
+}
+
+/** Runs a command body: usage mistakes exit 2 with the usage text, failures exit 1 with a message. */
+export async function runCommand(name: string, usage: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof UsageError || isParseArgsError(e)) {
+      process.stderr.write(`rgs ${name}: ${(e as Error).message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (RgsError.isRgsError(e)) {
+      process.stderr.write(`rgs ${name}: ${describeError(e)}\n`);
+      return 1;
+    }
+    process.stderr.write(`rgs ${name}: ${(e as Error)?.message ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+function isParseArgsError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}
