@@ -15,7 +15,7 @@ import { RgsError, type FieldProblem, type Referrer } from "../errors";
 import type { Backend, Created, CreateOptions, ListOptions, Page, Pool, RgsObject, Settings } from "../backend";
 import { objectIdentity, serviceIdentity } from "../model/common";
 import { SERVER_FIELDS } from "../views";
-import { aLabel, isObjectId, kindDef, KIND_NAMES, parseBody, type KindArgs, type KindBodies } from "../model/index";
+import { aLabel, isExclusive, isObjectId, kindDef, KIND_NAMES, parseBody, type KindArgs, type KindBodies, type PoolLookup } from "../model/index";
 import type { KindName } from "../model/kind";
 import { SettingsSchema, type SettingsArgs } from "../model/settings";
 import { toFieldIssues } from "../model/index";
@@ -116,6 +116,7 @@ export class ShellBackend implements Backend {
     }
     await this.checkReferences("create", pool, kind, body, undefined);
     await this.checkUniqueAcrossPools("create", pool, kind, body, undefined);
+    await this.checkPoolRules("create", pool, kind, body, undefined);
     const step: Step = { cmdlet: `New-${kindDef(kind).noun}`, params: { Parent: serviceIdentity(pool), ...newParams(properties) } };
     try {
       return { object: await this.write("create", pool, kind, { op: "run", step }), replayed: false };
@@ -150,12 +151,14 @@ export class ShellBackend implements Backend {
     if (same && same.id !== id) throw nameConflict(kind, body.name, pool, same.id);
     await this.checkReferences("update", pool, kind, body, id);
     await this.checkUniqueAcrossPools("update", pool, kind, body, id);
-    if (kind === "hours-of-business" && (body as Record<string, unknown>).custom === true) {
+    await this.checkPoolRules("update", pool, kind, body, id);
+    const exclusive = kindDef(kind).exclusive;
+    if (exclusive && isExclusive(kind, body)) {
       const users = await this.referrers("update", pool, kind, id);
       if (users.length > 1) {
         throw new RgsError(
           "in_use",
-          `hours of business '${current?.name ?? body.name}' cannot become custom: ${describeReferrers(users)} use it, and a custom schedule serves one workflow`,
+          `${kindDef(kind).label} '${current?.name ?? body.name}' cannot ${exclusive.becoming}: ${describeReferrers(users)} use it, and ${exclusive.why}`,
           { details: { referencedBy: users } },
         );
       }
@@ -427,12 +430,13 @@ export class ShellBackend implements Backend {
         problems.push({ path: ref.path, message: `no ${kindDef(ref.kind).label} with id ${ref.id} in pool ${pool}` });
         continue;
       }
-      if (ref.kind === "hours-of-business" && (target as Record<string, unknown>).custom === true) {
-        const users = (await this.referrers(op, pool, "hours-of-business", target.id)).filter((u) => u.id !== selfId);
+      const exclusive = kindDef(ref.kind).exclusive;
+      if (exclusive && isExclusive(ref.kind, target as unknown as Record<string, unknown>)) {
+        const users = (await this.referrers(op, pool, ref.kind, target.id)).filter((u) => u.id !== selfId);
         if (users.length > 0) {
           throw new RgsError(
             "in_use",
-            `hours of business '${target.name}' is a custom schedule (custom: true) and already belongs to ${describeReferrers(users)}; a custom schedule serves one workflow, so give this workflow its own or use a preset (custom: false)`,
+            `${kindDef(ref.kind).label} '${target.name}' ${exclusive.state} and already belongs to ${describeReferrers(users)}; ${exclusive.why}, so give this ${kindDef(kind).label} its own`,
             { details: { referencedBy: users } },
           );
         }
@@ -464,6 +468,26 @@ export class ShellBackend implements Backend {
     }
   }
 
+  /** The kind's rules across the pool's objects (sdk/model/pool-rules), over what this backend reads of the pool. */
+  private async checkPoolRules(op: BackendOp, pool: string, kind: KindName, body: Record<string, unknown>, self: string | undefined): Promise<void> {
+    const rules = kindDef(kind).poolRules;
+    if (!rules) return;
+    const lookup: PoolLookup = {
+      get: async (k, id) => {
+        const o = (await this.objects(op, pool, k)).cache.byId.get(id);
+        return o && { id: o.id, name: o.name, body: stripFields(o, SERVER_FIELDS) };
+      },
+      // Ids are GUIDs, so the id alone says which object is meant.
+      referrers: (id) => this.referrers(op, pool, undefined, id),
+    };
+    const [first] = await rules(body as never, self, lookup);
+    if (!first) return;
+    if (first.code === "in_use") {
+      throw new RgsError("in_use", `${aLabel(kind)} '${String(body.name)}': ${first.message}`, { details: { referencedBy: first.referencedBy } });
+    }
+    throw new RgsError("validation_failed", `the ${kindDef(kind).label} is not valid: ${first.message}`, { details: first.issues });
+  }
+
   /** The pools to look in: those running Response Group, or only this one when the account may not list them. */
   private async knownPools(pool: string): Promise<string[]> {
     this.pools ??= this.listPools()
@@ -478,14 +502,15 @@ export class ShellBackend implements Backend {
   }
 
   /** The objects that use an object: workflows and queues whose bodies reference it. */
-  private async referrers(op: BackendOp, pool: string, kind: KindName, id: string): Promise<Referrer[]> {
-    const users: Referrer[] = [];
+  private async referrers(op: BackendOp, pool: string, kind: KindName | undefined, id: string): Promise<{ kind: KindName; id: string; name: string }[]> {
+    const users: { kind: KindName; id: string; name: string }[] = [];
     for (const k of KIND_NAMES) {
-      if (!kindDef(k).referenceKinds.includes(kind)) continue;
+      const kinds = kindDef(k).referenceKinds;
+      if (kind ? !kinds.includes(kind) : kinds.length === 0) continue;
       const { cache } = await this.objects(op, pool, k);
       for (const o of cache.byId.values()) {
-        if (k === kind && o.id === id) continue;
-        if (kindDef(k).references(o as never).some((r) => r.kind === kind && r.id === id)) users.push({ kind: k, id: o.id, name: o.name });
+        if (o.id === id) continue;
+        if (kindDef(k).references(o as never).some((r) => r.id === id && (kind === undefined || r.kind === kind))) users.push({ kind: k, id: o.id, name: o.name });
       }
     }
     return users;

@@ -237,6 +237,30 @@ describe("ShellBackend checks the cmdlets do not make", () => {
     await backend.update(POOL, "queues", front.id, { name: "Front", timeoutThreshold: 60, timeoutAction: { action: "TransferToQueue", queueId: target2.id } }, front.etag);
     expect(await backend.delete(POOL, "queues", target.id)).toBe(true);
   });
+  it("holds the rules across objects: agents behind an active workflow, a managed workflow's queues its own", async () => {
+    const { backend } = start();
+    const empty = (await backend.create(POOL, "queues", { name: "Empty" })).object;
+    const e = await rgsError(backend.create(POOL, "workflows", { name: "Live", primaryUri: "sip:live@contoso.com", active: true, defaultAction: { action: "TransferToQueue", queueId: empty.id } }));
+    expect(e.code).toBe("validation_failed");
+    expect(e.fieldProblems).toEqual([{ path: "defaultAction.queueId", message: expect.stringMatching(/queue 'Empty' has no agent groups/) }]);
+
+    const g = (await backend.create(POOL, "agent-groups", group)).object;
+    const q = (await backend.create(POOL, "queues", { name: "Staffed", agentGroupIds: [g.id] })).object;
+    const managed = (
+      await backend.create(POOL, "workflows", {
+        name: "Managed",
+        primaryUri: "sip:managed@contoso.com",
+        active: true,
+        managed: true,
+        managersByUri: ["sip:boss@contoso.com"],
+        defaultAction: { action: "TransferToQueue", queueId: q.id },
+      })
+    ).object;
+    const shared = await rgsError(backend.create(POOL, "workflows", { name: "Other", primaryUri: "sip:other@contoso.com", defaultAction: { action: "TransferToQueue", queueId: q.id } }));
+    expect(shared.code).toBe("in_use");
+    expect(shared.referencedBy).toEqual([{ kind: "workflows", id: managed.id, name: "Managed" }]);
+  });
+
   it("keeps a custom schedule to one workflow", async () => {
     const { backend } = start();
     const tz = "W. Europe Standard Time";
@@ -374,7 +398,8 @@ describe("ShellBackend request counts", () => {
     expect(backend.requests.create).toBe(6 + 1);
     const queues = [];
     for (let i = 0; i < 4; i++) queues.push((await backend.create(POOL, "queues", { name: `Q${i}`, agentGroupIds: [groups[i].id] })).object);
-    expect(backend.requests.create).toBe(7 + 4 + 1);
+    // The first queue lists queues and workflows: an agent group of a managed workflow serves it alone.
+    expect(backend.requests.create).toBe(7 + 4 + 2);
 
     // A refresh reads every resource at once, as Pulumi runs its steps in parallel.
     const refresher = connect(fake);
