@@ -115,7 +115,8 @@ export async function queuePoolRules(q: Record<string, unknown>, self: string | 
     const others = (await workflowsThroughGroup(pool, g, self, undefined)).filter((w) => !mineIds.has(w.id));
     const managedHere = mine.filter((w) => w.body.managed === true);
     const managedThere = others.filter((w) => w.body.managed === true);
-    if ((managedHere.length > 0 && others.length > 0) || managedThere.length > 0) {
+    // A queue no workflow uses yet serves nobody; the workflow that takes it up is checked then.
+    if ((managedHere.length > 0 && others.length > 0) || (managedThere.length > 0 && mine.length > 0)) {
       violations.push(clash("an agent group of this queue serves another workflow, and a managed workflow's agent groups serve it alone", [...managedThere, ...others]));
       break;
     }

@@ -314,12 +314,13 @@ valid(7, "workflows", "defaults are filled in", {}, {
   nonBusinessHoursAction: null,
   holidayAction: null,
 });
-valid(7, "workflows", "a managed workflow with its managers, created active", (f) => ({
+// An IVR that ends the call, so the case owns no queue that other cases' workflows share.
+valid(7, "workflows", "a managed workflow with its managers, created active", {
   managed: true,
   active: true,
   managersByUri: ["sip:lead@contoso.com"],
-  defaultAction: toQueue(f),
-}), { managed: true, active: true, managersByUri: ["sip:lead@contoso.com"] });
+  defaultAction: { action: "TransferToQuestion", question: { prompt: { textToSpeech: "Press 1." }, answers: [{ dtmfResponse: "1", action: { action: "Terminate" } }] } },
+}, { managed: true, active: true, managersByUri: ["sip:lead@contoso.com"] });
 invalid(7, "workflows", "a managed workflow created inactive", { managed: true, managersByUri: ["sip:lead@contoso.com"] }, [
   ["active", /must be true when a managed workflow is created \(got false\)/],
 ]);
@@ -338,7 +339,7 @@ valid(8, "workflows", "lineUri tel:+digits", { lineUri: "tel:+14255551219", disp
   lineUri: "tel:+14255551219",
   displayNumber: "+1 (425) 555-1219",
 });
-valid(8, "workflows", "lineUri in upper case", { lineUri: "TEL:+14255551219" }, { lineUri: "TEL:+14255551219" });
+valid(8, "workflows", "lineUri in upper case", { lineUri: "TEL:+14255551220" }, { lineUri: "TEL:+14255551220" });
 invalid(8, "workflows", "lineUri with spaces", { lineUri: "tel:+1 425 555 1219" }, [
   ["lineUri", /must be tel:\+ followed by 2 to 15 digits .*\(got "tel:\+1 425 555 1219"\)/],
 ]);

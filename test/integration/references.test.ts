@@ -122,6 +122,7 @@ describe("references resolve in the same pool", () => {
         name: "Borrowing workflow",
         primaryUri: "sip:borrow@contoso.com",
         businessHoursId: h1.id,
+        timeZone: "UTC",
         holidaySetIds: [hs1.id],
         defaultAction: toQueue(q1.id),
       }),
@@ -198,6 +199,7 @@ describe("an object something references cannot be deleted", () => {
       primaryUri: "sip:frontdesk@contoso.com",
       active: true,
       businessHoursId: h.id,
+      timeZone: "UTC",
       holidaySetIds: [hs.id],
       defaultAction: {
         action: "TransferToQuestion",
@@ -247,14 +249,14 @@ describe("an object something references cannot be deleted", () => {
 describe("a custom schedule (custom: true) serves one workflow", () => {
   it("refuses a second workflow on it, and frees it when the first lets go", async () => {
     const custom = await create(`${P1}/hours-of-business`, hours("Custom hours", true));
-    const first = await create(`${P1}/workflows`, { name: "Custom one", primaryUri: "sip:custom1@contoso.com", businessHoursId: custom.id });
-    const body2 = { name: "Custom two", primaryUri: "sip:custom2@contoso.com", businessHoursId: custom.id };
+    const first = await create(`${P1}/workflows`, { name: "Custom one", primaryUri: "sip:custom1@contoso.com", businessHoursId: custom.id, timeZone: "UTC" });
+    const body2 = { name: "Custom two", primaryUri: "sip:custom2@contoso.com", businessHoursId: custom.id, timeZone: "UTC" };
     const e = expectError(await op("POST", `${P1}/workflows`, body2), 409, "in_use");
     expect(e.message).toMatch(/custom schedule \(custom: true\) and already belongs to workflow 'Custom one'/);
     expect(e.details).toEqual({ referencedBy: [{ kind: "workflows", id: first.id, name: "Custom one" }] });
 
     // The owner may be saved again with it.
-    const resaved = await put(`${P1}/workflows`, first, { name: "Custom one", primaryUri: "sip:custom1@contoso.com", businessHoursId: custom.id, description: "x" });
+    const resaved = await put(`${P1}/workflows`, first, { name: "Custom one", primaryUri: "sip:custom1@contoso.com", businessHoursId: custom.id, timeZone: "UTC", description: "x" });
     expect(resaved.status, resaved.text).toBe(200);
 
     const moved = await put(`${P1}/workflows`, resaved.body, { name: "Custom one", primaryUri: "sip:custom1@contoso.com" });
@@ -264,8 +266,8 @@ describe("a custom schedule (custom: true) serves one workflow", () => {
 
   it("lets workflows share a preset, and refuses making a shared preset custom", async () => {
     const preset = await create(`${P1}/hours-of-business`, hours("Preset hours"));
-    await create(`${P1}/workflows`, { name: "Preset one", primaryUri: "sip:preset1@contoso.com", businessHoursId: preset.id });
-    await create(`${P1}/workflows`, { name: "Preset two", primaryUri: "sip:preset2@contoso.com", businessHoursId: preset.id });
+    await create(`${P1}/workflows`, { name: "Preset one", primaryUri: "sip:preset1@contoso.com", businessHoursId: preset.id, timeZone: "UTC" });
+    await create(`${P1}/workflows`, { name: "Preset two", primaryUri: "sip:preset2@contoso.com", businessHoursId: preset.id, timeZone: "UTC" });
     const e = expectError(await put(`${P1}/hours-of-business`, preset, hours("Preset hours", true)), 409, "in_use");
     expect(e.message).toMatch(/cannot become custom: workflow 'Preset one', workflow 'Preset two' use it/);
     expect((await op("GET", `${P1}/hours-of-business/${preset.id}`)).body.custom).toBe(false);
@@ -273,9 +275,9 @@ describe("a custom schedule (custom: true) serves one workflow", () => {
 
   it("lets a preset used by one workflow become custom, which then holds", async () => {
     const preset = await create(`${P1}/hours-of-business`, hours("Soon custom"));
-    await create(`${P1}/workflows`, { name: "Sole user", primaryUri: "sip:sole@contoso.com", businessHoursId: preset.id });
+    await create(`${P1}/workflows`, { name: "Sole user", primaryUri: "sip:sole@contoso.com", businessHoursId: preset.id, timeZone: "UTC" });
     const made = await put(`${P1}/hours-of-business`, preset, hours("Soon custom", true));
     expect(made.status, made.text).toBe(200);
-    expectError(await op("POST", `${P1}/workflows`, { name: "Latecomer", primaryUri: "sip:late@contoso.com", businessHoursId: preset.id }), 409, "in_use");
+    expectError(await op("POST", `${P1}/workflows`, { name: "Latecomer", primaryUri: "sip:late@contoso.com", businessHoursId: preset.id, timeZone: "UTC" }), 409, "in_use");
   });
 });

@@ -67,7 +67,8 @@ describe("rgs-model §20 rules, over HTTP", () => {
     expect(e.details.map((d: { path: string }) => d.path)).toEqual(c.problems!.map((p) => p.path));
     c.problems!.forEach((p, i) => expect(e.details[i].message).toMatch(p.message));
     const name = caseBody(c, fixtures).name;
-    if (c.kind !== "settings" && typeof name === "string") {
+    // A name that is not valid Unicode cannot be put in a URL to look it up.
+    if (c.kind !== "settings" && typeof name === "string" && name.isWellFormed()) {
       const found = await call(svc.url, "GET", `${P}/${c.kind}?name=${encodeURIComponent(name)}`, { token: svc.tokens.reader });
       expect(found.body.items).toEqual([]);
     }
