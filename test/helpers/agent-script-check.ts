@@ -33,6 +33,8 @@ export interface ScriptReport {
   readonly whitelist: Record<string, Record<string, string>> | null;
   /** The `$RequiredSwitches` hashtable literal: cmdlet → switches. */
   readonly requiredSwitches: Record<string, string[]> | null;
+  /** Each function's text with its comments blanked out, by function name. */
+  readonly functions: Record<string, string>;
 }
 
 export interface CheckOptions {
@@ -210,6 +212,17 @@ function firstArgument(command: Node): Node | null {
   return value ? core(value) : null;
 }
 
+/** A node's text with the comments inside it blanked out, so that commented-out code does not count. */
+function codeText(n: Node): string {
+  let text = n.text;
+  for (const c of n.descendantsOfType("comment").reverse()) {
+    const from = c.startIndex - n.startIndex;
+    const to = c.endIndex - n.startIndex;
+    text = text.slice(0, from) + " ".repeat(to - from) + text.slice(to);
+  }
+  return text;
+}
+
 export async function checkAgentScript(source: string, options: CheckOptions): Promise<ScriptReport> {
   const parser = await powershellParser();
   const tree = parser.parse(source);
@@ -295,7 +308,14 @@ export async function checkAgentScript(source: string, options: CheckOptions): P
     }
   }
 
+  const functions: Record<string, string> = {};
+  for (const f of root.descendantsOfType("function_statement")) {
+    const name = f.children.find((c) => c?.type === "function_name")?.text;
+    if (name) functions[name] = codeText(f);
+  }
+
   return {
+    functions,
     syntax,
     findings,
     commands,

@@ -35,6 +35,24 @@ describe("agent/rgs-agent.ps1, parsed by tree-sitter-powershell", () => {
     expect(report.dispatchSites.map((s) => s.text)).toEqual(["& $command @Parameters"]);
   });
 
+  it("runs only whitelist keys there, and every Set-* and Remove-* with -Force and -Confirm:$false", async () => {
+    const report = await checkAgentScript(script, options);
+    const dispatch = report.functions["Invoke-Whitelisted"];
+    expect(dispatch).toMatch(/if \(-not \$Whitelist\.ContainsKey\(\$Name\)\) \{\s*throw/);
+    expect(dispatch).toMatch(/if \(\$Name -like 'Set-\*' -or \$Name -like 'Remove-\*'\) \{\s*\$Parameters\['Force'\] = \$true\s*\$Parameters\['Confirm'\] = \$false/);
+    expect(dispatch).toMatch(/Get-Command -Name \$Name /);
+    // Both the steps of a request and an update's "with" go through it.
+    expect(report.functions["Invoke-Step"]).toMatch(/Invoke-Whitelisted \$name \$parameters/);
+    expect(report.functions["Invoke-Update"]).toMatch(/Invoke-Whitelisted \$setter /);
+  });
+
+  it("does not count code that is commented out", async () => {
+    const tampered = script.replace("            $Parameters['Force'] = $true\n", "            # $Parameters['Force'] = $true\n");
+    expect(tampered).not.toBe(script);
+    const report = await checkAgentScript(tampered, options);
+    expect(report.functions["Invoke-Whitelisted"]).not.toMatch(/\$Parameters\['Force'\] = \$true/);
+  });
+
   it("names no Lync or Skype for Business cmdlet that is not on the whitelist", async () => {
     const report = await checkAgentScript(script, options);
     const csCommands = report.commands.map((c) => c.name).filter((n) => /-Cs/i.test(n));
