@@ -85,6 +85,8 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, ctx: RouteC
     method: route.method,
     url: route.path.replace(/\{(\w+)\}/g, ":$1"),
     config: { access: route.access },
+    // Parsed here, not by a Fastify validator compiler, which would put what the schema keeps in
+    // place of req.headers.
     handler: async (req, reply) => {
       const input: RouteInput<z.ZodObject, z.ZodObject, z.ZodObject> = {
         params: parseParams(route.params, req.params),

@@ -40,7 +40,7 @@ function resolve(pointer: string): unknown {
 describe("the OpenAPI document", () => {
   it("is valid OpenAPI by @readme/openapi-parser", async () => {
     // validate() dereferences in place; the document is checked as served.
-    const result = await validate(structuredClone(doc));
+    const result = await validate(structuredClone(doc) as Parameters<typeof validate>[0]);
     expect(result.valid ? [] : result.errors.map((e) => e.message)).toEqual([]);
     expect(result.warnings.map((w) => w.message)).toEqual([]);
   });
