@@ -132,7 +132,7 @@ export class ShellBackend implements Backend {
         const now = await this.fetchByName("create", pool, kind, body.name);
         if (now && options.requestKey !== undefined && this.sameBody(kind, properties, now, pool)) return { object: now, replayed: true };
         if (now) throw nameConflict(kind, body.name, pool, now.id);
-        if (kind === "workflows") throw uriTaken(String((body as Record<string, unknown>).primaryUri), e);
+        if (kind === "workflows") throw uriTaken(body as Record<string, unknown>, e);
       }
       throw e;
     }
@@ -145,8 +145,9 @@ export class ShellBackend implements Backend {
     const body = validate(kind, raw, "update");
     const mapping = MAPPINGS[kind];
     const properties = mapping.properties(body, pool);
-    const { cache } = await this.objects("update", pool, kind);
+    const { cache, listedNow } = await this.objects("update", pool, kind);
     const current = cache.byId.get(id);
+    if (!current && listedNow) throw notFound(kind, id, pool);
     const same = byName(cache, body.name);
     if (same && same.id !== id) throw nameConflict(kind, body.name, pool, same.id);
     await this.checkReferences("update", pool, kind, body, id);
@@ -193,7 +194,7 @@ export class ShellBackend implements Backend {
         throw notFound(kind, id, pool);
       }
       if (e.code === "name_conflict" && kind === "workflows" && current && current.name.toLowerCase() === body.name.toLowerCase()) {
-        throw uriTaken(String((body as Record<string, unknown>).primaryUri), e);
+        throw uriTaken(body as Record<string, unknown>, e);
       }
       throw e;
     }
@@ -621,9 +622,12 @@ function nameConflict(kind: KindName, name: string, pool: string, otherId: strin
   });
 }
 
-function uriTaken(uri: string, cause: RgsError): RgsError {
-  return new RgsError("uri_conflict", `primaryUri ${uri} is already taken in the directory (${cause.message}); a primary URI is unique across all pools`, {
-    details: [{ path: "primaryUri", message: `${uri} is taken` }],
+/** A conflict the cmdlets found on a workflow whose name is free: its addresses are taken in the directory. */
+function uriTaken(w: Record<string, unknown>, cause: RgsError): RgsError {
+  const fields = ["primaryUri", "lineUri"].filter((f) => typeof w[f] === "string");
+  const what = fields.map((f) => `${f} ${String(w[f])}`).join(" or ");
+  return new RgsError("uri_conflict", `${what} is already taken in the directory (${cause.message}); a workflow's addresses are unique across all pools`, {
+    details: fields.map((f) => ({ path: f, message: `${String(w[f])} may be taken` })),
     cause,
   });
 }

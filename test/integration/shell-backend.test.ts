@@ -215,6 +215,16 @@ describe("ShellBackend checks the cmdlets do not make", () => {
     expect(u.message).toContain(POOL2);
   });
 
+  it("names the address when the cmdlets find it taken in a pool this account may not list", async () => {
+    const { fake, backend } = start({ pools: [POOL, POOL2] });
+    await connect(fake).create(POOL2, "workflows", { name: "Elsewhere", primaryUri: "sip:main@contoso.com" });
+    fake.setFaults([{ when: "Get-CsService", fault: "denied" }]);
+    const e = await rgsError(backend.create(POOL, "workflows", { name: "Main", primaryUri: "sip:main@contoso.com" }));
+    expect(e.code).toBe("uri_conflict");
+    expect(e.message).toMatch(/^primaryUri sip:main@contoso.com is already taken in the directory/);
+    expect(fake.requests().map((r) => r.cmdlet)).toContain("New-CsRgsWorkflow");
+  });
+
   it("refuses to delete what a workflow or another queue uses, queue-to-queue included", async () => {
     const { backend } = start();
     const g = (await backend.create(POOL, "agent-groups", group)).object;
