@@ -13,6 +13,8 @@ export interface ProjectOptions {
   pools: readonly string[];
   /** Where the stack reaches the Response Group service (`rgs:endpoint`). */
   endpoint?: string;
+  /** The Management Shell agent's command line (`rgs:shell`), when it holds no secret. */
+  shell?: string;
   /** Versions the project's package.json pins. */
   versions: { pulumiRgs: string; pulumi: string; typescript: string; typesNode: string };
 }
@@ -43,6 +45,7 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
 
   const config: [string, string][] = [];
   if (options.endpoint !== undefined) config.push(["rgs:endpoint", options.endpoint]);
+  if (options.shell !== undefined) config.push(["rgs:shell", options.shell]);
   // A program of several pools names each resource's pool; the stack's pool is the first, for resources added later.
   if (options.pools.length > 0) config.push(["rgs:pool", options.pools[0]]);
   const stackYaml = config.length > 0 ? ["config:", ...config.map(([k, v]) => `  ${k}: ${q(v)}`), ""].join("\n") : "config: {}\n";
@@ -76,12 +79,15 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     "```sh",
     "npm install",
     `pulumi stack select --create ${options.stack}`,
-    "pulumi config set --secret rgs:token <token>   # an operator's or admin's token; or set RGS_TOKEN",
+    ...(options.endpoint === undefined && options.shell === undefined
+      ? ["pulumi config set rgs:shell '<agent command>'   # how the provider reaches the pool; or set RGS_SHELL"]
+      : []),
+    ...(options.endpoint !== undefined ? ["pulumi config set --secret rgs:token <token>   # an operator's or admin's token; or set RGS_TOKEN"] : []),
     "pulumi preview                                # expect no changes",
     "pulumi up                                     # takes the objects over; changes nothing in the pool",
     "```",
     "",
-    `\`Pulumi.${options.stack}.yaml\` holds \`rgs:endpoint\` and \`rgs:pool\`; the token is never written there in plain text.`,
+    `\`Pulumi.${options.stack}.yaml\` holds where the pool is reached and \`rgs:pool\`; the token is never written there in plain text.`,
     "",
   ].join("\n");
 

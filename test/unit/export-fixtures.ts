@@ -41,8 +41,10 @@ export function richConfiguration(): Declared[] {
     { key: "dl", kind: "agent-groups", pool: a, body: { name: "📞 Operators ${team}", routingMethod: "Attendant", distributionGroupAddress: "operators@contoso.com" } },
     { key: "class", kind: "agent-groups", pool: a, body: { name: "class", routingMethod: "RoundRobin", agentsByUri: ["sip:dan@contoso.com"] } },
     { key: "digits", kind: "agent-groups", pool: a, body: { name: "1st Line", agentsByUri: ["sip:erin@contoso.com"] } },
+    { key: "managedg", kind: "agent-groups", pool: a, body: { name: "Managed Agents", agentsByUri: ["sip:mia@contoso.com"] } },
     { key: "emptyname", kind: "agent-groups", pool: a, body: { name: "日本語", agentsByUri: ["sip:kenji@contoso.com"] } },
 
+    { key: "managedq", kind: "queues", pool: a, body: { name: "Managed Queue", agentGroupIds: ["@managedg"] } },
     { key: "overflowq", kind: "queues", pool: a, body: { name: "Overflow", agentGroupIds: ["@tier2"], timeoutThreshold: 120, timeoutAction: { action: "TransferToVoicemailUri", uri: "sip:overflow-vm@contoso.com" } } },
     {
       key: "helpdesk",
@@ -108,8 +110,6 @@ export function richConfiguration(): Declared[] {
         active: true,
         anonymous: true,
         enabledForFederation: true,
-        managed: true,
-        managersByUri: ["sip:manager@contoso.com"],
         language: "en-GB",
         timeZone: "Pacific Standard Time",
         businessHoursId: "@hours",
@@ -207,6 +207,13 @@ export function richConfiguration(): Declared[] {
           },
         },
       },
+    },
+    // A managed workflow's queues and agent groups serve it alone.
+    {
+      key: "managed",
+      kind: "workflows",
+      pool: a,
+      body: { name: "Managed Line", primaryUri: "sip:managed@contoso.com", active: true, managed: true, managersByUri: ["sip:manager@contoso.com", "sip:deputy@contoso.com"], defaultAction: toQueue("managedq") },
     },
     { key: "inactive", kind: "workflows", pool: a, body: { name: "Help-Desk", primaryUri: "sip:help-desk-old@contoso.com" } },
 

@@ -249,7 +249,7 @@ describe("the project files", () => {
     const parsed = JSON.parse(json) as { pools: Record<string, { id: string; name: string }[] | string>[] };
     expect(parsed.pools.map((p) => p.pool)).toEqual([POOL_A, POOL_B]);
     const groups = parsed.pools[0]["agent-groups"] as { name: string }[];
-    expect(groups.map((g) => g.name)).toEqual(["1st Line", "class", "Help Desk Tier 1", "Tier 2 \"Experts\" \\ Escalations", "日本語", "📞 Operators ${team}"]);
+    expect(groups.map((g) => g.name)).toEqual(["1st Line", "class", "Help Desk Tier 1", "Managed Agents", "Tier 2 \"Experts\" \\ Escalations", "日本語", "📞 Operators ${team}"]);
     const keys = Object.keys(groups[0]);
     expect(keys).toEqual([...keys].sort());
     expect(configurationJson({ pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse() })).toBe(json);
