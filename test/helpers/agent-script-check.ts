@@ -35,6 +35,8 @@ export interface ScriptReport {
   readonly requiredSwitches: Record<string, string[]> | null;
   /** Each function's text with its comments blanked out, by function name. */
   readonly functions: Record<string, string>;
+  /** The whole script with its comments blanked out. */
+  readonly code: string;
 }
 
 export interface CheckOptions {
@@ -315,6 +317,7 @@ export async function checkAgentScript(source: string, options: CheckOptions): P
   }
 
   return {
+    code: codeText(root),
     functions,
     syntax,
     findings,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATALOG, SCRIPT, rewrite, whitelistOf } from "../../agent/generate-whitelist";
+import { AGENT_ERROR_CODES, PROTOCOL_VERSION } from "../../sdk/shell/protocol";
 import { checkAgentScript, type CheckOptions } from "../helpers/agent-script-check";
 
 const root = join(__dirname, "..", "..");
@@ -57,6 +58,25 @@ describe("agent/rgs-agent.ps1, parsed by tree-sitter-powershell", () => {
     const report = await checkAgentScript(script, options);
     const csCommands = report.commands.map((c) => c.name).filter((n) => /-Cs/i.test(n));
     for (const name of csCommands) expect(cmdlets, name).toContain(name);
+  });
+});
+
+describe("the agent's side of protocol 1", () => {
+  it("speaks the client's protocol version and says so on its ready line", async () => {
+    const report = await checkAgentScript(script, options);
+    expect(report.code).toMatch(new RegExp(`\\n\\$ProtocolVersion = ${PROTOCOL_VERSION}\\n`));
+    expect(report.code).toMatch(/\n\$AgentVersion = '\d+\.\d+\.\d+'\n/);
+    expect(report.code).toContain("Write-Answer ([ordered]@{ 'ready' = $true; 'protocol' = $ProtocolVersion; 'agent' = $AgentVersion; 'module' = $ModuleName })");
+  });
+
+  it("answers only the error codes the client knows", async () => {
+    const report = await checkAgentScript(script, options);
+    const used = new Set([
+      ...[...report.code.matchAll(/New-(?:Refusal|StartupError) '([a-z_]+)'/g)].map((m) => m[1]),
+      ...[...report.code.matchAll(/\$code = '([a-z_]+)'/g)].map((m) => m[1]),
+      ...[...report.functions["Get-ErrorCode"].matchAll(/return '([a-z_]+)'/g)].map((m) => m[1]),
+    ]);
+    expect([...used].sort()).toEqual([...AGENT_ERROR_CODES].sort());
   });
 });
 
