@@ -34,6 +34,7 @@ const workflow = new rgs.Workflow("service-desk", {
   name: "Service Desk",
   primaryUri: `sip:servicedesk@${sipDomain}`,
   active: true,
+  timeZone: "W. Europe Standard Time",
   businessHoursId: hours.id,
   defaultAction: { action: "TransferToQueue", queueId: queue.id },
   nonBusinessHoursAction: { action: "TransferToVoicemailUri", uri: `sip:servicedesk-voicemail@${sipDomain}` },
