@@ -41,8 +41,8 @@ export interface ShellBackendOptions {
 export const BACKEND_OPS = ["get", "list", "findByName", "create", "update", "delete", "getSettings", "updateSettings", "listPools"] as const;
 export type BackendOp = (typeof BACKEND_OPS)[number];
 
-/** Agent requests sent on behalf of each operation, and in all. */
-export type RequestCounts = Record<BackendOp | "total", number>;
+/** Agent requests sent on behalf of each operation (and of ping), and in all. */
+export type RequestCounts = Record<BackendOp | "ping" | "total", number>;
 
 interface KindCache {
   byId: Map<string, RgsObject>;
@@ -54,7 +54,7 @@ interface KindCache {
 
 export class ShellBackend implements Backend {
   /** Agent requests made so far, per operation: what a benchmark reads. */
-  readonly requests: RequestCounts = Object.fromEntries([...BACKEND_OPS, "total"].map((k) => [k, 0])) as RequestCounts;
+  readonly requests: RequestCounts = Object.fromEntries([...BACKEND_OPS, "ping", "total"].map((k) => [k, 0])) as RequestCounts;
   private readonly agent: AgentProcess;
   private readonly cacheTtlMs: number;
   private readonly cache = new Map<string, KindCache>();
@@ -68,6 +68,17 @@ export class ShellBackend implements Backend {
   /** How many agents were started; more than one means one died or timed out and was replaced. */
   get agentStarts(): number {
     return this.agent.starts;
+  }
+
+  /** What the running agent said when it started (its version and module), if one runs. */
+  get agentInfo(): { agent?: string; module?: string; protocol?: number } | undefined {
+    const ready = this.agent.ready;
+    return ready && { agent: ready.agent, module: ready.module, protocol: ready.protocol };
+  }
+
+  /** Starts the agent if none runs and asks it for a pong: true when the pool can be reached. */
+  async ping(): Promise<boolean> {
+    return (await this.call("ping", { op: "ping" }, "read")) === "pong";
   }
 
   async get<K extends KindName>(pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
@@ -373,7 +384,7 @@ export class ShellBackend implements Backend {
     return copy(o) as unknown as RgsObject<K>;
   }
 
-  private async call(op: BackendOp, request: AgentRequest, mode: RequestMode): Promise<unknown> {
+  private async call(op: BackendOp | "ping", request: AgentRequest, mode: RequestMode): Promise<unknown> {
     this.requests[op]++;
     this.requests.total++;
     return this.agent.request(request, mode);

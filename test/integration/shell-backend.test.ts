@@ -149,6 +149,9 @@ describe("ShellBackend lifecycle of every kind", () => {
 
   it("reads and replaces the service settings, and lists the pools", async () => {
     const { backend } = start({ pools: [POOL, POOL2] });
+    expect(backend.agentInfo).toBeUndefined();
+    expect(await backend.ping()).toBe(true);
+    expect(backend.agentInfo).toEqual({ agent: "fake-1", module: "SkypeForBusiness", protocol: 1 });
     const s = await backend.getSettings(POOL);
     expect(s).toMatchObject({ pool: POOL, identity: `service:ApplicationServer:${POOL}`, agentRingbackGracePeriod: 60, disableCallContext: false, updatedAt: null });
     const s2 = await backend.updateSettings(POOL, { agentRingbackGracePeriod: 90, disableCallContext: true }, s.etag);
