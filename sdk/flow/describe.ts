@@ -36,16 +36,18 @@ interface Side {
   index: PoolIndex;
   /** Workflow names using each hours object and holiday set, by id. */
   users: Map<string, string[]>;
+  /** The id an object is compared by: its partner's on the other side, so a rename changes no reference. */
+  same: (id: string) => string;
 }
 
-function side(objects: PoolObjects): Side {
+function side(objects: PoolObjects, same: (id: string) => string = (id) => id.toLowerCase()): Side {
   const users = new Map<string, string[]>();
   const use = (id: string, name: string) => users.set(id.toLowerCase(), [...(users.get(id.toLowerCase()) ?? []), name]);
   for (const w of objects.workflows) {
     if (w.businessHoursId !== null) use(w.businessHoursId, w.name);
     for (const id of w.holidaySetIds) use(id, w.name);
   }
-  return { index: indexPool(objects), users };
+  return { index: indexPool(objects), users, same };
 }
 
 type Named = { id: string; name: string };
@@ -81,11 +83,14 @@ function pair<T extends Named>(before: readonly T[], after: readonly T[]): { a?:
 
 /** What changes between two configurations of a pool, object by object in creation order. */
 export function describeChanges(before: PoolObjects, after: PoolObjects): ChangeLine[] {
-  const sa = side(before);
+  const pairsOf = new Map(KIND_NAMES.map((kind) => [kind, pair<Named>(before[kind] as Named[], after[kind] as Named[])] as const));
+  const partner = new Map<string, string>();
+  for (const pairs of pairsOf.values()) for (const { a, b } of pairs) if (a && b) partner.set(a.id.toLowerCase(), b.id.toLowerCase());
+  const sa = side(before, (id) => partner.get(id.toLowerCase()) ?? `before:${id.toLowerCase()}`);
   const sb = side(after);
   const lines: ChangeLine[] = [];
   for (const kind of KIND_NAMES) {
-    const pairs = pair<Named>(before[kind] as Named[], after[kind] as Named[]);
+    const pairs = pairsOf.get(kind)!;
     for (const { a, b } of pairs) {
       if (a && !b) {
         lines.push({ kind, name: a.name, change: "removed", text: `${LABEL[kind]} removed` });
@@ -139,6 +144,14 @@ function changes(kind: KindName, a: Named, b: Named, sa: Side, sb: Side): string
   return out;
 }
 
+/** What an action is compared by: the target's identity, not its name. */
+function targetKey(action: CallAction | null, s: Side): string {
+  if (action === null) return "none";
+  if (action.action === "TransferToQueue") return `queue:${s.same(action.queueId!)}`;
+  if (action.action === "TransferToQuestion") return `question:${target(action, s)}`;
+  return `${action.action}:${(action.uri ?? "").toLowerCase()}`;
+}
+
 /** Where an action sends a call, in words: "queue Billing", "voice mail sip:…", "question Department". */
 function target(action: CallAction | null, s: Side): string {
   if (action === null) return "nothing (disconnect)";
@@ -170,12 +183,10 @@ function promptChange(what: string, a: Prompt | undefined, b: Prompt | undefined
   return [`${what} now ${promptText(b, 40)} (was ${promptText(a, 40)})`];
 }
 
-function actionChange(subject: string, a: CallAction | null, b: CallAction | null, sa: Side, sb: Side): string[] {
-  const out: string[] = [];
-  const ta = target(a, sa);
+function actionChange(subject: string, a: CallAction | null, b: CallAction | null, sa: Side, sb: Side, verb = "goes"): string[] {
+  if (targetKey(a, sa) === targetKey(b, sb)) return [];
   const tb = target(b, sb);
-  if (ta !== tb) out.push(`${subject} now goes to ${tb} (was ${wasText(ta, tb)})`);
-  return out;
+  return [`${subject} now ${verb} to ${tb} (was ${wasText(target(a, sa), tb)})`];
 }
 
 function workflowChanges(a: FlowObject<"workflows">, b: FlowObject<"workflows">, sa: Side, sb: Side): string[] {
@@ -191,14 +202,16 @@ function workflowChanges(a: FlowObject<"workflows">, b: FlowObject<"workflows">,
     if (a[field] !== b[field]) out.push(`${words} now ${b[field] ?? "none"} (was ${a[field] ?? "none"})`);
   }
   const hours = (w: FlowObject<"workflows">, s: Side) => (w.businessHoursId === null ? "none (always open)" : (s.index.hours(w.businessHoursId)?.name ?? w.businessHoursId));
-  if (hours(a, sa) !== hours(b, sb)) out.push(`business hours now ${hours(b, sb)} (was ${hours(a, sa)})`);
+  const hoursKey = (w: FlowObject<"workflows">, s: Side) => (w.businessHoursId === null ? "" : s.same(w.businessHoursId));
+  if (hoursKey(a, sa) !== hoursKey(b, sb)) out.push(`business hours now ${hours(b, sb)} (was ${hours(a, sa)})`);
   const sets = (w: FlowObject<"workflows">, s: Side) => w.holidaySetIds.map((id) => s.index.holidaySet(id)?.name ?? id).join(", ") || "none";
-  if (sets(a, sa) !== sets(b, sb)) out.push(`holiday sets now ${sets(b, sb)} (was ${sets(a, sa)})`);
+  const setsKey = (w: FlowObject<"workflows">, s: Side) => w.holidaySetIds.map(s.same).join();
+  if (setsKey(a, sa) !== setsKey(b, sb)) out.push(`holiday sets now ${sets(b, sb)} (was ${sets(a, sa)})`);
   out.push(...promptChange("welcome message", a.defaultAction?.prompt, b.defaultAction?.prompt));
   const qa = a.defaultAction?.action === "TransferToQuestion" ? a.defaultAction.question! : undefined;
   const qb = b.defaultAction?.action === "TransferToQuestion" ? b.defaultAction.question! : undefined;
   if (qa && qb) out.push(...questionChanges([], qa, qb, sa, sb));
-  else out.push(...actionChange("calls", a.defaultAction, b.defaultAction, sa, sb));
+  else out.push(...actionChange("calls", a.defaultAction, b.defaultAction, sa, sb, "go"));
   out.push(...actionChange("when closed, the call", a.nonBusinessHoursAction, b.nonBusinessHoursAction, sa, sb));
   out.push(...promptChange("closed message", a.nonBusinessHoursAction?.prompt, b.nonBusinessHoursAction?.prompt));
   out.push(...actionChange("on holidays, the call", a.holidayAction, b.holidayAction, sa, sb));
@@ -243,7 +256,8 @@ function questionChanges(keys: string[], a: Question, b: Question, sa: Side, sb:
 function queueChanges(a: FlowObject<"queues">, b: FlowObject<"queues">, sa: Side, sb: Side): string[] {
   const out: string[] = [];
   const groups = (q: FlowObject<"queues">, s: Side) => q.agentGroupIds.map((id) => s.index.agentGroup(id)?.name ?? id).join(", ") || "none";
-  if (groups(a, sa) !== groups(b, sb)) out.push(`agent groups now ${groups(b, sb)} (was ${groups(a, sa)})`);
+  const groupsKey = (q: FlowObject<"queues">, s: Side) => q.agentGroupIds.map(s.same).join();
+  if (groupsKey(a, sa) !== groupsKey(b, sb)) out.push(`agent groups now ${groups(b, sb)} (was ${groups(a, sa)})`);
   if (a.timeoutThreshold !== b.timeoutThreshold) {
     out.push(
       b.timeoutThreshold === null
