@@ -11,6 +11,8 @@ const catalog = JSON.parse(readFileSync(CATALOG, "utf8")) as { cmdlets: Record<s
 const documented = new Set(Object.keys(catalog.cmdlets));
 const cmdlets = new Set([...documented, "Get-CsService"]);
 const options: CheckOptions = { whitelistedCmdlets: cmdlets };
+// One parse of the real script serves every test that reads it unchanged.
+const agent = checkAgentScript(script, options);
 // Snippets have no $Evaluate of their own.
 const snippet: CheckOptions = { whitelistedCmdlets: cmdlets, scriptBlockVariables: [] };
 
@@ -21,23 +23,23 @@ const rules = async (source: string): Promise<string[]> => {
 
 describe("agent/rgs-agent.ps1, parsed by tree-sitter-powershell", () => {
   it("parses without a single ERROR or missing node", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     expect(report.syntax).toEqual([]);
     expect(report.commands.length).toBeGreaterThan(20);
   });
 
   it("contains none of the forbidden constructs and names only allowed commands", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     expect(report.findings).toEqual([]);
   });
 
   it("runs cmdlets from requests at exactly one place, & $command inside Invoke-Whitelisted", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     expect(report.dispatchSites.map((s) => s.text)).toEqual(["& $command @Parameters"]);
   });
 
   it("runs only whitelist keys there, and every Set-* and Remove-* with -Force and -Confirm:$false", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     const dispatch = report.functions["Invoke-Whitelisted"];
     expect(dispatch).toMatch(/if \(-not \$Whitelist\.ContainsKey\(\$Name\)\) \{\s*throw/);
     expect(dispatch).toMatch(/if \(\$Name -like 'Set-\*' -or \$Name -like 'Remove-\*'\) \{\s*\$Parameters\['Force'\] = \$true\s*\$Parameters\['Confirm'\] = \$false/);
@@ -55,7 +57,7 @@ describe("agent/rgs-agent.ps1, parsed by tree-sitter-powershell", () => {
   });
 
   it("names no Lync or Skype for Business cmdlet that is not on the whitelist", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     const csCommands = report.commands.map((c) => c.name).filter((n) => /-Cs/i.test(n));
     for (const name of csCommands) expect(cmdlets, name).toContain(name);
   });
@@ -63,14 +65,14 @@ describe("agent/rgs-agent.ps1, parsed by tree-sitter-powershell", () => {
 
 describe("the agent's side of protocol 1", () => {
   it("speaks the client's protocol version and says so on its ready line", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     expect(report.code).toMatch(new RegExp(`\\n\\$ProtocolVersion = ${PROTOCOL_VERSION}\\n`));
     expect(report.code).toMatch(/\n\$AgentVersion = '\d+\.\d+\.\d+'\n/);
     expect(report.code).toContain("Write-Answer ([ordered]@{ 'ready' = $true; 'protocol' = $ProtocolVersion; 'agent' = $AgentVersion; 'module' = $ModuleName })");
   });
 
   it("answers only the error codes the client knows", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     const used = new Set([
       ...[...report.code.matchAll(/New-(?:Refusal|StartupError) '([a-z_]+)'/g)].map((m) => m[1]),
       ...[...report.code.matchAll(/\$code = '([a-z_]+)'/g)].map((m) => m[1]),
@@ -86,14 +88,14 @@ describe("the agent's whitelist", () => {
   });
 
   it("holds, as the script parses it, the cmdlets of rgs-cmdlets.json and Get-CsService, no more", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     expect(report.whitelist).toEqual(whitelistOf(catalog));
     expect(new Set(Object.keys(report.whitelist ?? {}))).toEqual(cmdlets);
     expect(report.requiredSwitches).toEqual({ "Get-CsService": ["ApplicationServer"] });
   });
 
   it("lists for each documented cmdlet only parameters that the cmdlet has, with their documented types", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     for (const [name, parameters] of Object.entries(report.whitelist ?? {})) {
       if (name === "Get-CsService") continue;
       for (const [parameter, type] of Object.entries(parameters)) {
@@ -103,7 +105,7 @@ describe("the agent's whitelist", () => {
   });
 
   it("gives every Set-* and Remove-* the -Force and -Confirm the agent always passes", async () => {
-    const report = await checkAgentScript(script, options);
+    const report = await agent;
     const writers = Object.entries(report.whitelist ?? {}).filter(([name]) => /^(Set|Remove)-/.test(name));
     expect(writers.length).toBe(11);
     for (const [name, parameters] of writers) {
