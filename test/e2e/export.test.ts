@@ -1,0 +1,122 @@
+/**
+ * The round trip with the real Pulumi CLI: a service seeded with every kind and every field in two
+ * pools, `rgs export`, then `pulumi up` of the exported program takes every object over without
+ * changing it; `pulumi preview` then plans nothing, and one edited field previews as that field.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run } from "../../cli/export";
+import type { RgsObject } from "../../sdk/backend";
+import { HttpBackend } from "../../sdk/http-client";
+import { KIND_NAMES } from "../../sdk/model/kind";
+import { ROOT, selectStack, type Project } from "../helpers/pulumi";
+import { startService, type RunningService } from "../helpers/service";
+import { POOL_A, POOL_B, richConfiguration, seed } from "../unit/export-fixtures";
+
+let service: RunningService;
+let api: HttpBackend;
+let project: Project;
+let stack: Stack;
+let before: Map<string, RgsObject>;
+
+/** Every object of both pools by pool, kind and id. */
+async function everything(): Promise<Map<string, RgsObject>> {
+  const out = new Map<string, RgsObject>();
+  for (const pool of [POOL_A, POOL_B]) {
+    for (const kind of KIND_NAMES) {
+      for (const o of (await api.list(pool, kind, { limit: 1000 })).items) out.set(`${pool}/${kind}/${o.id}`, o);
+    }
+  }
+  return out;
+}
+
+/** An object without the fields that may move when it is written unchanged. */
+function unchangedPart(o: RgsObject): Record<string, unknown> {
+  const { etag: _etag, updatedAt: _updatedAt, ...rest } = o as RgsObject & Record<string, unknown>;
+  return rest;
+}
+
+function planned(events: EngineEvent[]) {
+  return events
+    .filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type.startsWith("pulumi-nodejs:dynamic/rgs:"))
+    .map((e) => e.resourcePreEvent!.metadata);
+}
+
+/** The properties `pulumi preview --diff` marks as changed (`~ name : old => new`). */
+function changedProperties(stdout: string): string[] {
+  return stdout
+    .split("\n")
+    .map((l) => /^\s*~ ([A-Za-z]\w*)\s*:/.exec(l)?.[1])
+    .filter((p): p is string => p !== undefined);
+}
+
+beforeAll(async () => {
+  service = await startService({ pools: [POOL_A, POOL_B] });
+  api = new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 });
+  await seed(api, richConfiguration());
+  before = await everything();
+
+  const base = mkdtempSync(join(tmpdir(), "rgs-e2e-export-"));
+  const dir = join(base, "contoso-rgs");
+  const stateDir = join(base, "state");
+  mkdirSync(stateDir);
+  vi.stubEnv("RGS_TOKEN", service.tokens.reader);
+  const code = await run(["--out", dir, "--endpoint", service.url, "--stack", "dev", "--format", "json"]);
+  vi.unstubAllEnvs();
+  expect(code).toBe(0);
+  // The project resolves pulumi-rgs and @pulumi/pulumi as an installed project would: from this repository's node_modules.
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  project = { dir, stateDir, passphrase: "e2e-passphrase", cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  stack = await selectStack(project, "dev");
+  await stack.setConfig("rgs:token", { value: service.tokens.operator, secret: true });
+}, 1_800_000);
+
+afterAll(async () => {
+  await service?.stop();
+  project?.cleanup();
+});
+
+describe("an exported program with the Pulumi CLI", () => {
+  it("was exported with every object of both pools and the stack's endpoint and pool", () => {
+    const program = readFileSync(join(project.dir, "index.ts"), "utf8");
+    expect(program.match(/new rgs\./g)).toHaveLength(before.size);
+    expect(readFileSync(join(project.dir, "Pulumi.dev.yaml"), "utf8")).toContain(`rgs:endpoint: "${service.url}"`);
+  });
+
+  it("takes every object over with pulumi up and changes none of them", async () => {
+    const up = await stack.up();
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.summary.resourceChanges).toEqual({ create: before.size + 1 });
+    const after = await everything();
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [key, was] of before) expect(unchangedPart(after.get(key)!), key).toEqual(unchangedPart(was));
+  });
+
+  it("plans no change on the next preview", async () => {
+    const events: EngineEvent[] = [];
+    const preview = await stack.preview({ onEvent: (e) => events.push(e) });
+    expect(preview.changeSummary).toEqual({ same: before.size + 1 });
+    expect(planned(events).every((m) => m.op === "same")).toBe(true);
+  });
+
+  it("previews one edited field as an update of that field alone", async () => {
+    const file = join(project.dir, "index.ts");
+    const text = readFileSync(file, "utf8");
+    expect(text.split("timeoutThreshold: 300").length).toBe(2);
+    writeFileSync(file, text.replace("timeoutThreshold: 300", "timeoutThreshold: 240"));
+    const events: EngineEvent[] = [];
+    const preview = await stack.preview({ onEvent: (e) => events.push(e), diff: true });
+    expect(preview.changeSummary).toEqual({ same: before.size, update: 1 });
+    const updates = planned(events).filter((m) => m.op === "update");
+    expect(updates.map((m) => m.type)).toEqual(["pulumi-nodejs:dynamic/rgs:Queue"]);
+    expect(updates[0].urn).toMatch(/::help-desk$/);
+    expect(changedProperties(preview.stdout)).toEqual(["timeoutThreshold"]);
+    expect(preview.stdout).toContain("timeoutThreshold : 300 => 240");
+    // A preview writes nothing.
+    const key = [...before.keys()].find((k) => k.startsWith(`${POOL_A}/queues/`) && before.get(k)!.name === "Help Desk")!;
+    expect(((await everything()).get(key) as RgsObject<"queues">).timeoutThreshold).toBe(300);
+  });
+});
