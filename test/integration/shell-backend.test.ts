@@ -4,6 +4,7 @@
  * refresh costs in agent requests.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import type { RgsObject } from "../../sdk/backend";
 import { RgsError } from "../../sdk/errors";
 import type { KindArgs } from "../../sdk/model/index";
 import { ShellBackend } from "../../sdk/shell/index";
@@ -405,18 +406,18 @@ describe("ShellBackend with agents that misbehave", () => {
 describe("ShellBackend request counts", () => {
   it("costs one list per kind for a refresh of many objects, one request per create, update and delete", async () => {
     const { fake, backend } = start();
-    const groups = [];
+    const groups: RgsObject<"agent-groups">[] = [];
     for (let i = 0; i < 6; i++) groups.push((await backend.create(POOL, "agent-groups", { name: `G${i}` })).object);
     // The first create lists the kind to look the name up; the others find it in the cache.
     expect(backend.requests.create).toBe(6 + 1);
-    const queues = [];
+    const queues: RgsObject<"queues">[] = [];
     for (let i = 0; i < 4; i++) queues.push((await backend.create(POOL, "queues", { name: `Q${i}`, agentGroupIds: [groups[i].id] })).object);
     // The first queue lists queues and workflows: an agent group of a managed workflow serves it alone.
     expect(backend.requests.create).toBe(7 + 4 + 2);
 
     // A refresh reads every resource at once, as Pulumi runs its steps in parallel.
     const refresher = connect(fake);
-    const read = await Promise.all([...groups, ...queues].map((o) => refresher.get(POOL, o.id in byId(queues) ? "queues" : "agent-groups", o.id)));
+    const read = await Promise.all([...groups.map((g) => refresher.get(POOL, "agent-groups", g.id)), ...queues.map((q) => refresher.get(POOL, "queues", q.id))]);
     expect(read).toEqual([...groups, ...queues]);
     expect(refresher.requests.get).toBe(2);
     expect(refresher.requests.total).toBe(2);
@@ -428,7 +429,3 @@ describe("ShellBackend request counts", () => {
     expect(backend.requests.delete).toBe(1);
   });
 });
-
-function byId<T extends { id: string }>(items: readonly T[]): Record<string, T> {
-  return Object.fromEntries(items.map((o) => [o.id, o]));
-}
