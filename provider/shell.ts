@@ -1,8 +1,8 @@
 /**
- * `rgs:shell` connections: a real pool through the Management Shell agent.
+ * `rgs:shell` connections: a real pool through the Management Shell agent. One agent serves the
+ * provider process; Pulumi's parallel steps queue on it.
  */
+import { ShellBackend } from "../sdk/shell/index";
 import { registerShellBackend } from "./connection";
 
-registerShellBackend(() => {
-  throw new Error("the shell backend is not available in this build");
-});
+registerShellBackend((c) => new ShellBackend({ command: c.shell }));

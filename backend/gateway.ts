@@ -1,0 +1,183 @@
+/**
+ * The service in front of a real pool (`rgs serve --shell`): the routes, auth, roles, ETags,
+ * Idempotency-Keys, request logs and rate limits of the Response Group service, with the
+ * configuration held by the pool and reached through a Backend (the shell backend).
+ *
+ * The backend holds the rules (it makes the checks the cmdlets do not); the gateway validates each
+ * body first so a refusal reads as the service's, keeps Idempotency-Keys in its own store, and
+ * turns If-Match into the backend's versions.
+ */
+import { createHash } from "node:crypto";
+import type { Backend, RgsObject } from "../sdk/backend";
+import { RgsError } from "../sdk/errors";
+import { stableJson } from "../sdk/json";
+import { kindDef, parseBody, PoolFqdn, preview, toFieldIssues } from "../sdk/model/index";
+import type { KindName } from "../sdk/model/kind";
+import { SettingsSchema } from "../sdk/model/settings";
+import { SERVER_FIELDS, SETTINGS_SERVER_FIELDS, type Page, type PoolView, type SettingsView } from "../sdk/views";
+import type { Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
+import { IDEMPOTENCY_TTL_MS, MAX_BODY_DEPTH } from "./service";
+import type { Store } from "./store/store";
+
+export class PoolGateway implements Configuration {
+  constructor(
+    private readonly backend: Backend,
+    /** Keeps the Idempotency-Keys; the pool keeps everything else. */
+    private readonly keys: Store,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  listPools(): Promise<PoolView[]> {
+    return this.backend.listPools();
+  }
+
+  /** A real pool exists before any tool sees it: this only confirms the pool runs Response Group. */
+  async putPool(fqdn: string): Promise<{ created: boolean; pool: PoolView }> {
+    const parsed = PoolFqdn.safeParse(fqdn, { reportInput: true });
+    if (!parsed.success) throw new RgsError("validation_failed", "the pool FQDN is not valid", { details: toFieldIssues(parsed.error, "fqdn") });
+    const pool = (await this.backend.listPools()).find((p) => p.fqdn === parsed.data);
+    if (!pool) throw new RgsError("not_found", `no pool ${parsed.data} runs the Response Group application in this deployment (Get-CsService -ApplicationServer)`);
+    return { created: false, pool };
+  }
+
+  async getObject(pool: string, kind: KindName, id: string): Promise<ObjectView> {
+    const o = await this.backend.get(pool, kind, id.toLowerCase());
+    if (!o) throw new RgsError("not_found", `no ${kindDef(kind).label} with id ${id} in pool ${pool}`);
+    return o as unknown as ObjectView;
+  }
+
+  async listObjects(pool: string, kind: KindName, query: ListQuery): Promise<Page<ObjectView>> {
+    return (await this.backend.list(pool, kind, query)) as unknown as Page<ObjectView>;
+  }
+
+  async createObject(pool: string, kind: KindName, raw: unknown, idempotencyKey?: string, scope = ""): Promise<CreateResult> {
+    const body = validate(kind, raw, "create");
+    if (idempotencyKey === undefined) return { status: 201, body: view(await this.create(pool, kind, body)), replayed: false };
+    const key = createHash("sha256").update(scope).update("\n").update(pool).update("\n").update(idempotencyKey).digest("hex");
+    const requestHash = createHash("sha256").update(`POST ${pool} ${kind}\n`).update(stableJson(raw)).digest("hex");
+    const seen = await this.keys.transaction(async (tx) => {
+      await tx.expireIdempotency(new Date(this.clock().getTime() - IDEMPOTENCY_TTL_MS).toISOString());
+      return tx.getIdempotency(key);
+    });
+    if (seen) {
+      if (seen.requestHash !== requestHash) {
+        throw new RgsError("idempotency_key_reused", `Idempotency-Key '${idempotencyKey}' was first used ${seen.createdAt} for another request; use a new key for a different body`);
+      }
+      return { status: seen.status, body: JSON.parse(seen.response) as ObjectView, replayed: true };
+    }
+    // The key names the create to the pool too, so a retry after a lost answer finds the object by name.
+    const object = view(await this.create(pool, kind, body, key));
+    await this.keys.transaction((tx) =>
+      tx.putIdempotency({ key, requestHash, status: 201, response: JSON.stringify(object), createdAt: this.clock().toISOString() }),
+    );
+    return { status: 201, body: object, replayed: false };
+  }
+
+  async updateObject(pool: string, kind: KindName, id: string, raw: unknown, ifMatch: string | undefined): Promise<ObjectView> {
+    if (ifMatch === undefined) {
+      throw new RgsError("precondition_required", "PUT needs an If-Match header with the object's etag; GET the object to learn it");
+    }
+    const body = validate(kind, raw, "update");
+    const version = await this.versionFor(pool, kind, id, ifMatch);
+    return view(await this.backend.update(pool, kind, id.toLowerCase(), body as never, version));
+  }
+
+  async deleteObject(pool: string, kind: KindName, id: string, ifMatch: string | undefined): Promise<void> {
+    if (ifMatch !== undefined) await this.versionFor(pool, kind, id, ifMatch);
+    if (!(await this.backend.delete(pool, kind, id.toLowerCase()))) {
+      throw new RgsError("not_found", `no ${kindDef(kind).label} with id ${id} in pool ${pool}`);
+    }
+  }
+
+  getSettings(pool: string): Promise<SettingsView> {
+    return this.backend.getSettings(pool);
+  }
+
+  async putSettings(pool: string, raw: unknown, ifMatch: string | undefined): Promise<SettingsView> {
+    checkDepth(raw);
+    const stripped = strip(raw, SETTINGS_SERVER_FIELDS);
+    const parsed = SettingsSchema.safeParse(stripped, { reportInput: true });
+    if (!parsed.success) throw new RgsError("validation_failed", "the settings are not valid", { details: toFieldIssues(parsed.error) });
+    const version = ifMatch === undefined ? undefined : await this.settingsVersionFor(pool, ifMatch);
+    return this.backend.updateSettings(pool, parsed.data, version);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.backend.listPools();
+      return await this.keys.ping();
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close();
+    await this.keys.close();
+  }
+
+  private async create(pool: string, kind: KindName, body: Record<string, unknown>, requestKey?: string): Promise<RgsObject> {
+    return (await this.backend.create(pool, kind, body as never, { requestKey })).object;
+  }
+
+  /** The version an If-Match names: the tag itself, or the current one for `*`. */
+  private async versionFor(pool: string, kind: KindName, id: string, ifMatch: string): Promise<string> {
+    const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, "").replace(/^"|"$/g, ""));
+    const current = await this.backend.get(pool, kind, id.toLowerCase());
+    if (!current) throw new RgsError("not_found", `no ${kindDef(kind).label} with id ${id} in pool ${pool}`);
+    if (tags.includes("*")) return current.etag;
+    if (!tags.includes(current.etag)) {
+      throw new RgsError("etag_mismatch", `${kindDef(kind).label} '${String(current.name)}' changed since it was read; it is now at ${current.etag}. Read it again and reapply the change`);
+    }
+    return current.etag;
+  }
+
+  private async settingsVersionFor(pool: string, ifMatch: string): Promise<string> {
+    const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, "").replace(/^"|"$/g, ""));
+    const current = await this.backend.getSettings(pool);
+    if (tags.includes("*")) return current.etag;
+    if (!tags.includes(current.etag)) throw new RgsError("etag_mismatch", `the settings of ${pool} changed since ${ifMatch}; they are now at ${current.etag}`);
+    return current.etag;
+  }
+}
+
+function view(o: RgsObject): ObjectView {
+  return o as unknown as ObjectView;
+}
+
+function validate(kind: KindName, raw: unknown, mode: "create" | "update"): Record<string, unknown> {
+  checkDepth(raw);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new RgsError("validation_failed", `the body must be a JSON object describing a ${kindDef(kind).label}`, {
+      details: [{ path: "", message: `must be a JSON object (got ${raw === undefined ? "no body" : preview(raw)})` }],
+    });
+  }
+  const result = parseBody(kind, strip(raw, SERVER_FIELDS), mode);
+  if (!result.ok) {
+    throw new RgsError("validation_failed", `the ${kindDef(kind).label} is not valid: ${result.issues.length} problem${result.issues.length > 1 ? "s" : ""}`, {
+      details: result.issues,
+    });
+  }
+  return result.value;
+}
+
+function strip(raw: unknown, fields: readonly string[]): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+  const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  for (const f of fields) delete copy[f];
+  return copy;
+}
+
+function checkDepth(raw: unknown): void {
+  const stack: [unknown, number][] = [[raw, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > MAX_BODY_DEPTH) {
+      throw new RgsError("validation_failed", `the body is nested more than ${MAX_BODY_DEPTH} levels deep`, {
+        details: [{ path: "", message: `nesting deeper than ${MAX_BODY_DEPTH} levels is refused` }],
+      });
+    }
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
