@@ -83,7 +83,7 @@ describe("one service", () => {
     expect((await op("GET", `${P1}/agent-groups?name=idempotent%20agents`)).body.items).toHaveLength(1);
   });
 
-  it("a repeated Idempotency-Key with another body, kind or pool is 422 and makes nothing", async () => {
+  it("a repeated Idempotency-Key with another body or kind is 422 and makes nothing", async () => {
     const key = randomUUID();
     const first = await op("POST", `${P1}/holiday-sets`, {
       name: "Keyed holidays",
@@ -93,14 +93,24 @@ describe("one service", () => {
     const other = [
       op("POST", `${P1}/holiday-sets`, { name: "Keyed holidays", holidays: [] }, { "idempotency-key": key }),
       op("POST", `${P1}/queues`, { name: "Keyed holidays" }, { "idempotency-key": key }),
-      op("POST", `${P2}/holiday-sets`, {
-        name: "Keyed holidays",
-        holidays: [{ name: "Day", startDate: "2026-05-01T00:00:00", endDate: "2026-05-02T00:00:00" }],
-      }, { "idempotency-key": key }),
     ];
     for (const r of await Promise.all(other)) expectError(r, 422, "idempotency_key_reused");
     expect((await op("GET", `${P1}/queues?name=keyed%20holidays`)).body.items).toEqual([]);
-    expect((await op("GET", `${P2}/holiday-sets?name=keyed%20holidays`)).body.items).toEqual([]);
+  });
+
+  it("keeps Idempotency-Keys apart per pool and per token: another's key is a new key, and reveals nothing", async () => {
+    const key = randomUUID();
+    const body = { name: "Scoped key", holidays: [{ name: "Day", startDate: "2026-05-01T00:00:00", endDate: "2026-05-02T00:00:00" }] };
+    const first = await op("POST", `${P1}/holiday-sets`, body, { "idempotency-key": key });
+    expect(first.status).toBe(201);
+    const otherPool = await op("POST", `${P2}/holiday-sets`, body, { "idempotency-key": key });
+    expect(otherPool.status, otherPool.text).toBe(201);
+    expect(otherPool.headers.get("idempotent-replayed")).toBeNull();
+    const admin = await call(svc.url, "POST", `${P1}/holiday-sets`, { token: svc.tokens.admin, body: { ...body, name: "Scoped key 2" }, headers: { "idempotency-key": key } });
+    expect(admin.status, admin.text).toBe(201);
+    expect(admin.body.id).not.toBe(first.body.id);
+    const again = await op("POST", `${P1}/holiday-sets`, body, { "idempotency-key": key });
+    expect(again.body.id).toBe(first.body.id);
   });
 
   it("the same body with the same key but keys in another order is the same request", async () => {

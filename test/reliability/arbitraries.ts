@@ -185,7 +185,9 @@ function bodyOf(kind: KindName, refs: Refs): fc.Arbitrary<Record<string, unknown
           active: fc.boolean(),
           anonymous: fc.boolean(),
           enabledForFederation: fc.boolean(),
-          managed: fc.boolean(),
+          // A managed workflow takes its queues for itself (a rule across objects, not of one body); the
+          // generated workflows share the reference queues, so none is managed here.
+          managed: fc.constant(false),
           managersByUri: fc.uniqueArray(sip, { selector: (s) => s.toLowerCase(), maxLength: 3 }),
           language: fc.constantFrom(...LANGUAGES).chain((l) => fc.constantFrom(l, l.toLowerCase())),
           timeZone: fc.constantFrom(...TIME_ZONES),

@@ -219,6 +219,7 @@ beforeAll(async () => {
     primaryUri: "sip:holder1@contoso.com",
     businessHoursId: hours[0].id,
     holidaySetIds: hs.map((h) => h.id),
+    timeZone: "UTC",
     defaultAction: {
       action: "TransferToQuestion",
       question: {
@@ -230,7 +231,7 @@ beforeAll(async () => {
       },
     },
   });
-  await post("workflows", { name: "Holder 2", primaryUri: "sip:holder2@contoso.com", businessHoursId: hours[1].id });
+  await post("workflows", { name: "Holder 2", primaryUri: "sip:holder2@contoso.com", businessHoursId: hours[1].id, timeZone: "UTC" });
   refs = { agentGroups: ags.map((a) => a.id), queues: qs.map((q) => q.id), hours: hours.map((h) => h.id), holidaySets: hs.map((h) => h.id) };
 
   // Objects the update properties rewrite; nothing references them.
