@@ -37,6 +37,11 @@ const EDGE_STYLE: Partial<Record<EdgeKind, { color: string; style: string }>> = 
   agent: { color: "#94a3b8", style: "solid" },
 };
 
+// Graphviz sizes boxes from the metrics of the fonts it knows; DejaVu Sans is among the widest, so
+// labels fit whichever sans-serif the viewer has (the SVG lists Verdana, close in width, after it).
+const FONT = "DejaVu Sans";
+const SVG_FONTS = "DejaVu Sans,Verdana,Helvetica,Arial,sans-serif";
+
 // Graphviz reads backslash escapes (\n, \l, \N) in labels: user text's own backslashes are doubled.
 function dotString(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r?\n/g, "\\n")}"`;
@@ -51,9 +56,9 @@ function attrs(a: Record<string, string | undefined>): string {
 export function toDot(graph: FlowGraph, title = "call flow"): string {
   const lines = [
     `digraph ${dotString(title)} {`,
-    `  graph${attrs({ rankdir: "LR", fontname: "Helvetica", fontsize: "11", nodesep: "0.25", ranksep: "0.45", bgcolor: "white", pad: "0.2" })};`,
-    `  node${attrs({ fontname: "Helvetica", fontsize: "10", margin: "0.2,0.08" })};`,
-    `  edge${attrs({ fontname: "Helvetica", fontsize: "9", color: "#475569", arrowsize: "0.7" })};`,
+    `  graph${attrs({ rankdir: "LR", fontname: FONT, fontsize: "11", nodesep: "0.25", ranksep: "0.45", bgcolor: "white", pad: "0.2" })};`,
+    `  node${attrs({ fontname: FONT, fontsize: "10", margin: "0.2,0.08" })};`,
+    `  edge${attrs({ fontname: FONT, fontsize: "9", color: "#475569", arrowsize: "0.7" })};`,
   ];
   for (const n of graph.nodes) {
     const s = NODE_STYLE[n.kind];
@@ -137,7 +142,7 @@ function instance(): Promise<VizInstance> {
 /** The graph drawn as SVG by Graphviz. */
 export async function toSvg(graph: FlowGraph, title?: string): Promise<string> {
   const v = await instance();
-  return v.renderString(toDot(graph, title), { format: "svg", engine: "dot" });
+  return v.renderString(toDot(graph, title), { format: "svg", engine: "dot" }).replace(/font-family="DejaVu Sans[^"]*"/g, `font-family="${SVG_FONTS}"`);
 }
 
 /** The graph in one of the diagram formats. */

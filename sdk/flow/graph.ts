@@ -163,11 +163,13 @@ class Builder {
     if (staffed === 0) this.edge(id, this.disconnect(id), "no-agents", "no agents");
     if (q.overflowThreshold !== null) {
       const to = this.target(q.overflowAction, { kind: "queues", id: q.id, name: q.name }, "overflowAction", id);
-      this.edge(id, to, "overflow", `overflow > ${q.overflowThreshold} calls${q.overflowCandidate === "OldestCall" ? " (oldest)" : ""}`);
+      const prompt = q.overflowAction?.prompt ? `\n${promptText(q.overflowAction.prompt, 24)}` : "";
+      this.edge(id, to, "overflow", `overflow > ${q.overflowThreshold} calls${q.overflowCandidate === "OldestCall" ? " (oldest)" : ""}${prompt}`);
     }
     if (q.timeoutThreshold !== null) {
       const to = this.target(q.timeoutAction, { kind: "queues", id: q.id, name: q.name }, "timeoutAction", id);
-      this.edge(id, to, "timeout", `timeout ${q.timeoutThreshold} s`);
+      const prompt = q.timeoutAction?.prompt ? `\n${promptText(q.timeoutAction.prompt, 24)}` : "";
+      this.edge(id, to, "timeout", `timeout ${q.timeoutThreshold} s${prompt}`);
     }
     return id;
   }

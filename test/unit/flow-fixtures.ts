@@ -19,7 +19,7 @@ export class PoolBuilder {
     const id = `00000000-0000-4000-8000-${String(this.count).padStart(12, "0")}`;
     const parsed = KINDS[kind].schema.parse(body) as object;
     const object = { ...parsed, id } as FlowObject<K>;
-    (this.objects[kind] as FlowObject<K>[]).push(object);
+    (this.objects[kind] as unknown as FlowObject<K>[]).push(object);
     return object;
   }
 }
