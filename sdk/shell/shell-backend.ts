@@ -21,7 +21,7 @@ import { SettingsSchema, type SettingsArgs } from "../model/settings";
 import { toFieldIssues } from "../model/index";
 import { AgentProcess, type RequestMode } from "./agent-process";
 import { isOutcomeUnknown } from "./agent-errors";
-import { idOf, MAPPINGS, newParams, poolOf, settingsMapping, type Properties } from "./mapping/index";
+import { audioRefused, idOf, keptAudioIn, MAPPINGS, newParams, poolOf, settingsMapping, type Properties } from "./mapping/index";
 import type { AgentRequest, Projection, Step } from "./protocol";
 
 export interface ShellBackendOptions {
@@ -118,7 +118,7 @@ export class ShellBackend implements Backend {
   async create<K extends KindName>(pool: string, kind: K, raw: KindArgs[K], options: CreateOptions = {}): Promise<Created<K>> {
     pool = pool.toLowerCase();
     const body = validate(kind, raw, "create");
-    const properties = MAPPINGS[kind].properties(body, pool);
+    const properties = MAPPINGS[kind].properties(body, { pool, audio: "refuse" });
     const { cache } = await this.objects("create", pool, kind);
     const same = byName(cache, body.name);
     if (same) {
@@ -154,8 +154,7 @@ export class ShellBackend implements Backend {
     id = id.toLowerCase();
     if (!isObjectId(id)) throw notFound(kind, id, pool);
     const body = validate(kind, raw, "update");
-    const mapping = MAPPINGS[kind];
-    const properties = mapping.properties(body, pool);
+    const properties = MAPPINGS[kind].properties(body, { pool, audio: "keep" });
     const { cache, listedNow } = await this.objects("update", pool, kind);
     const current = cache.byId.get(id);
     if (!current && listedNow) throw notFound(kind, id, pool);
@@ -175,8 +174,17 @@ export class ShellBackend implements Backend {
         );
       }
     }
-    const set = current && current.etag === version ? changed(this.propertiesOf(kind, current, pool), properties) : properties;
-    if (current && current.etag === version && Object.keys(set).length === 0) return copy(current) as unknown as RgsObject<K>;
+    // Only what changes is written, so what the model cannot write (an audio prompt) stays as it is.
+    let base = current && current.etag === version ? current : undefined;
+    if (!base && keptAudioIn(properties)) {
+      base = (await this.fetch("update", pool, kind, id)) as RgsObject | undefined;
+      if (!base) throw notFound(kind, id, pool);
+      if (base.etag !== version) throw etagMismatch(kind, base.name);
+    }
+    const set = base ? changed(this.propertiesOf(kind, base, pool), properties) : properties;
+    const audio = keptAudioIn(set);
+    if (audio) throw audioRefused(audio.path);
+    if (base && Object.keys(set).length === 0) return copy(base) as unknown as RgsObject<K>;
     const request: AgentRequest = {
       op: "update",
       get: this.getStep(kind, pool, id),
@@ -193,7 +201,7 @@ export class ShellBackend implements Backend {
         if (!now) throw notFound(kind, id, pool);
         if (this.sameBody(kind, properties, now, pool)) return now;
         if (now.etag !== version) throw etagMismatch(kind, name);
-        return await this.write("update", pool, kind, { ...request, set: properties });
+        return await this.write("update", pool, kind, { ...request, set: changed(this.propertiesOf(kind, now, pool), properties) });
       }
       if (!RgsError.isRgsError(e)) throw e;
       if (e.code === "etag_mismatch") {
@@ -266,7 +274,7 @@ export class ShellBackend implements Backend {
       const issues = toFieldIssues(parsed.error);
       throw new RgsError("validation_failed", `the settings are not valid: ${issues.length} problem${issues.length > 1 ? "s" : ""}`, { details: issues });
     }
-    const properties = settingsMapping.properties(parsed.data, pool);
+    const properties = settingsMapping.properties(parsed.data, { pool, audio: "refuse" });
     if (version !== undefined) {
       const request: AgentRequest = { op: "update", get: configurationStep(pool), ifFingerprint: version, set: properties, with: "Set-CsRgsConfiguration" };
       try {
@@ -528,19 +536,14 @@ export class ShellBackend implements Backend {
     return users;
   }
 
-  private propertiesOf(kind: KindName, o: RgsObject, pool: string): Properties | undefined {
-    try {
-      return MAPPINGS[kind].properties(stripFields(o, SERVER_FIELDS) as never, pool);
-    } catch {
-      // An object made elsewhere may hold what this backend cannot write (an audio prompt).
-      return undefined;
-    }
+  /** The properties an object holds, its audio prompts kept as marks. */
+  private propertiesOf(kind: KindName, o: RgsObject, pool: string): Properties {
+    return MAPPINGS[kind].properties(stripFields(o, SERVER_FIELDS) as never, { pool, audio: "keep" });
   }
 
   /** Whether an object holds what these properties would write. */
   private sameBody(kind: KindName, properties: Properties, o: RgsObject, pool: string): boolean {
-    const theirs = this.propertiesOf(kind, o, pool);
-    return theirs !== undefined && stableJson(newParams(theirs)) === stableJson(newParams(properties));
+    return stableJson(newParams(this.propertiesOf(kind, o, pool))) === stableJson(newParams(properties));
   }
 }
 
@@ -560,8 +563,7 @@ function validate<K extends KindName>(kind: K, raw: unknown, mode: "create" | "u
 }
 
 /** The properties whose value differs; the rest stay as the live object has them (an audio prompt set elsewhere survives). */
-function changed(before: Properties | undefined, after: Properties): Properties {
-  if (!before) return after;
+function changed(before: Properties, after: Properties): Properties {
   return Object.fromEntries(Object.entries(after).filter(([k, v]) => stableJson(v) !== stableJson(before[k])));
 }
 

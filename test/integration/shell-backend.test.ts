@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RgsObject } from "../../sdk/backend";
 import { RgsError } from "../../sdk/errors";
 import type { KindArgs } from "../../sdk/model/index";
-import { ShellBackend } from "../../sdk/shell/index";
+import { AgentProcess, ShellBackend } from "../../sdk/shell/index";
 import { fakeAgentCommand, type FakeAgentCommand, type FakeAgentOptions } from "../helpers/fake-agent/spawn";
 
 const POOL = "pool01.contoso.com";
@@ -292,6 +292,39 @@ describe("ShellBackend checks the cmdlets do not make", () => {
     const u = await rgsError(backend.update(POOL, "hours-of-business", preset.id, { name: "Shared", custom: true }, preset.etag));
     expect(u.code).toBe("in_use");
     expect(u.message).toMatch(/cannot become custom: workflow 'C', workflow 'D' use it/);
+  });
+});
+
+describe("ShellBackend and audio prompts", () => {
+  it("keeps an audio prompt made in the pool while other fields change, and refuses to rewrite it", async () => {
+    const { fake, backend } = start();
+    const g = (await backend.create(POOL, "agent-groups", group)).object;
+    const q = (await backend.create(POOL, "queues", { name: "Q", agentGroupIds: [g.id] })).object;
+    // As the Configuration Tool would: a recorded welcome message, imported and used once.
+    const admin = new AgentProcess({ command: fake.commandLine, env: fake.env, timeoutMs: 20_000, readyTimeoutMs: 30_000 });
+    try {
+      const audio = { step: { cmdlet: "Import-CsRgsAudioFile", params: { Identity: `service:ApplicationServer:${POOL}`, FileName: "welcome.wav", Content: { bytes: Buffer.from("RIFF....WAVE").toString("base64") } } } };
+      const prompt = { step: { cmdlet: "New-CsRgsPrompt", params: { AudioFilePrompt: audio, TextToSpeechPrompt: "Welcome" } } };
+      const action = { step: { cmdlet: "New-CsRgsCallAction", params: { Action: "TransferToQueue", QueueID: q.identity, Prompt: prompt } } };
+      await admin.request({ op: "run", step: { cmdlet: "New-CsRgsWorkflow", params: { Parent: `service:ApplicationServer:${POOL}`, Name: "Recorded", PrimaryUri: "sip:recorded@contoso.com", DefaultAction: action } } }, "write");
+    } finally {
+      await admin.close();
+    }
+    // Read by another backend: this one listed workflows before the workflow was made, and answers from that list.
+    const w = (await connect(fake).findByName(POOL, "workflows", "Recorded"))!;
+    const audioFileId = w.defaultAction?.prompt?.audioFileId;
+    expect(audioFileId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const { id: _i, identity: _d, etag: _e, ownerPool: _o, createdAt: _c, updatedAt: _u, ...body } = w;
+    const w2 = await backend.update(POOL, "workflows", w.id, { ...body, description: "Main line" }, w.etag);
+    expect(w2.description).toBe("Main line");
+    expect(w2.defaultAction).toEqual(w.defaultAction);
+
+    const e = await rgsError(backend.update(POOL, "workflows", w.id, { ...body, defaultAction: { ...w.defaultAction!, prompt: { textToSpeech: "Hi", audioFileId } } }, w2.etag));
+    expect(e.code).toBe("validation_failed");
+    expect(e.fieldProblems.map((p) => p.path)).toEqual(["defaultAction.prompt.audioFileId"]);
+    const w3 = await backend.update(POOL, "workflows", w.id, { ...body, description: "Main line", defaultAction: { action: "TransferToQueue", queueId: q.id, prompt: { textToSpeech: "Hi" } } }, w2.etag);
+    expect(w3.defaultAction).toEqual({ action: "TransferToQueue", queueId: q.id, prompt: { textToSpeech: "Hi" } });
   });
 });
 

@@ -130,7 +130,7 @@ describe("shell mapping round trip", () => {
           fc.pre(valid !== undefined);
           const b = valid as KindBodies[typeof kind];
           const mapping = MAPPINGS[kind] as (typeof MAPPINGS)["agent-groups"];
-          const step: Step = { cmdlet: `New-${kindDef(kind).noun}`, params: { Parent: `service:ApplicationServer:${POOL}`, ...newParams(mapping.properties(b as never, POOL)) } };
+          const step: Step = { cmdlet: `New-${kindDef(kind).noun}`, params: { Parent: `service:ApplicationServer:${POOL}`, ...newParams(mapping.properties(b as never, { pool: POOL, audio: "refuse" })) } };
           const projection = JSON.parse(JSON.stringify(asStored(step.cmdlet, step.params!))) as Projection;
           expect(mapping.body(projection)).toEqual(b);
         }),
@@ -143,7 +143,7 @@ describe("shell mapping round trip", () => {
     fc.assert(
       fc.property(validSettings, (raw) => {
         const s = SettingsSchema.parse(raw);
-        const params = { Identity: `service:ApplicationServer:${POOL}`, ...settingsMapping.properties(s, POOL) };
+        const params = { Identity: `service:ApplicationServer:${POOL}`, ...settingsMapping.properties(s, { pool: POOL, audio: "refuse" }) };
         expect(settingsMapping.body(asStored("Set-CsRgsConfiguration", params))).toEqual(s);
       }),
     );
@@ -161,7 +161,7 @@ describe("shell mapping round trip", () => {
         },
       },
     });
-    expect(MAPPINGS.workflows.properties(w as KindBodies["workflows"], POOL).DefaultAction).toEqual({
+    expect(MAPPINGS.workflows.properties(w as KindBodies["workflows"], { pool: POOL, audio: "refuse" }).DefaultAction).toEqual({
       step: {
         cmdlet: "New-CsRgsCallAction",
         params: {
@@ -194,7 +194,7 @@ describe("shell mapping round trip", () => {
   it("refuses to write an audio prompt, naming the field", () => {
     const q = body("queues", { name: "Q" }) as KindBodies["queues"];
     q.timeoutAction = { action: "Terminate", prompt: { audioFileId: "closed.wav" } };
-    expect(() => MAPPINGS.queues.properties(q, POOL)).toThrow(
+    expect(() => MAPPINGS.queues.properties(q, { pool: POOL, audio: "refuse" })).toThrow(
       expect.objectContaining({ code: "validation_failed", details: [expect.objectContaining({ path: "timeoutAction.prompt.audioFileId" })] }),
     );
   });

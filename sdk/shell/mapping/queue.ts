@@ -5,15 +5,15 @@ import { OVERFLOW_CANDIDATES, type QueueBody } from "../../model/queue";
 import { callActionValue, enumOf, identities, idOf, list, nullableInt, nullableStr, readCallAction, str, type Mapping } from "./values";
 
 export const queueMapping: Mapping<QueueBody> = {
-  properties: (q, pool) => ({
+  properties: (q, ctx) => ({
     Name: q.name,
     Description: q.description,
-    AgentGroupIDList: identities(pool, q.agentGroupIds),
+    AgentGroupIDList: identities(ctx.pool, q.agentGroupIds),
     TimeoutThreshold: q.timeoutThreshold,
-    TimeoutAction: callActionValue(q.timeoutAction, pool, "timeoutAction"),
+    TimeoutAction: callActionValue(q.timeoutAction, ctx, "timeoutAction"),
     OverflowThreshold: q.overflowThreshold,
     OverflowCandidate: q.overflowCandidate,
-    OverflowAction: callActionValue(q.overflowAction, pool, "overflowAction"),
+    OverflowAction: callActionValue(q.overflowAction, ctx, "overflowAction"),
   }),
   body: (p) => ({
     name: str(p.Name),

@@ -12,10 +12,46 @@ import type { Projection, Step, Value } from "../protocol";
 /** An object's properties as cmdlet values, by Lync property name. */
 export type Properties = Record<string, Value>;
 
+/**
+ * How properties are written: in which pool, and what becomes of an audio prompt. A new object
+ * refuses one (Import-CsRgsAudioFile needs the file's content, which the model does not carry);
+ * an update keeps it as a KeptAudio mark, which may stand only in a property that does not change.
+ */
+export interface WriteContext {
+  pool: string;
+  audio: "refuse" | "keep";
+}
+
+/** An audio prompt of the model, in a property that can be left as the live object has it but not written. */
+export class KeptAudio {
+  constructor(
+    readonly path: string,
+    /** The whole prompt, so a change of its text is a change too. */
+    readonly prompt: Prompt,
+  ) {}
+}
+
+/** The first audio prompt in a value, if any. */
+export function keptAudioIn(v: unknown): KeptAudio | undefined {
+  if (v instanceof KeptAudio) return v;
+  if (v === null || typeof v !== "object") return undefined;
+  for (const x of Object.values(v)) {
+    const found = keptAudioIn(x);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function audioRefused(path: string): RgsError {
+  return new RgsError("validation_failed", "the shell backend cannot write audio prompts: Import-CsRgsAudioFile needs the file's content, which the model does not carry", {
+    details: [{ path, message: "remove it, or change the audio file in the Response Group Configuration Tool; textToSpeech is written" }],
+  });
+}
+
 /** A kind's or the settings' mapping between the model and the cmdlets' properties. */
 export interface Mapping<B> {
   /** The properties of the object, as New-* parameters and as what Set-* assigns. */
-  properties(body: B, pool: string): Properties;
+  properties(body: B, ctx: WriteContext): Properties;
   /** The body of a projection as the agent answers it. */
   body(p: Projection): B;
 }
@@ -111,11 +147,10 @@ function unreadable(what: string, got: unknown): RgsError {
 
 // Prompts
 
-export function promptStep(p: Prompt, path: string): { step: Step } {
+export function promptStep(p: Prompt, ctx: WriteContext, path: string): Value {
   if (p.audioFileId !== undefined) {
-    throw new RgsError("validation_failed", "the shell backend cannot write audio prompts: Import-CsRgsAudioFile needs the file's content, which the model does not carry", {
-      details: [{ path: `${path}.audioFileId`, message: "remove it, or set the audio file in the Response Group Configuration Tool; textToSpeech is written" }],
-    });
+    if (ctx.audio === "refuse") throw audioRefused(`${path}.audioFileId`);
+    return new KeptAudio(`${path}.audioFileId`, p) as unknown as Value;
   }
   return step("New-CsRgsPrompt", { TextToSpeechPrompt: p.textToSpeech ?? null });
 }
@@ -133,36 +168,36 @@ export function readPrompt(v: unknown): Prompt | undefined {
 
 // Call actions, questions and answers: a question nests answers whose actions nest questions.
 
-export function callActionStep(a: CallAction, pool: string, path: string): { step: Step } {
+export function callActionStep(a: CallAction, ctx: WriteContext, path: string): { step: Step } {
   return step("New-CsRgsCallAction", {
     Action: a.action,
-    Prompt: a.prompt ? promptStep(a.prompt, `${path}.prompt`) : null,
-    QueueID: a.queueId !== undefined ? objectIdentity(pool, a.queueId) : null,
-    Question: a.question ? questionStep(a.question, pool, `${path}.question`) : null,
+    Prompt: a.prompt ? promptStep(a.prompt, ctx, `${path}.prompt`) : null,
+    QueueID: a.queueId !== undefined ? objectIdentity(ctx.pool, a.queueId) : null,
+    Question: a.question ? questionStep(a.question, ctx, `${path}.question`) : null,
     Uri: a.uri ?? null,
   });
 }
 
-export function callActionValue(a: CallAction | null, pool: string, path: string): Value {
-  return a === null ? null : callActionStep(a, pool, path);
+export function callActionValue(a: CallAction | null, ctx: WriteContext, path: string): Value {
+  return a === null ? null : callActionStep(a, ctx, path);
 }
 
-function questionStep(q: Question, pool: string, path: string): { step: Step } {
+function questionStep(q: Question, ctx: WriteContext, path: string): { step: Step } {
   return step("New-CsRgsQuestion", {
     Name: q.name ?? null,
-    Prompt: promptStep(q.prompt, `${path}.prompt`),
-    AnswerList: q.answers.map((a, i) => answerStep(a, pool, `${path}.answers.${i}`)),
-    InvalidAnswerPrompt: q.invalidAnswerPrompt ? promptStep(q.invalidAnswerPrompt, `${path}.invalidAnswerPrompt`) : null,
-    NoAnswerPrompt: q.noAnswerPrompt ? promptStep(q.noAnswerPrompt, `${path}.noAnswerPrompt`) : null,
+    Prompt: promptStep(q.prompt, ctx, `${path}.prompt`),
+    AnswerList: q.answers.map((a, i) => answerStep(a, ctx, `${path}.answers.${i}`)),
+    InvalidAnswerPrompt: q.invalidAnswerPrompt ? promptStep(q.invalidAnswerPrompt, ctx, `${path}.invalidAnswerPrompt`) : null,
+    NoAnswerPrompt: q.noAnswerPrompt ? promptStep(q.noAnswerPrompt, ctx, `${path}.noAnswerPrompt`) : null,
   });
 }
 
-function answerStep(a: Answer, pool: string, path: string): { step: Step } {
+function answerStep(a: Answer, ctx: WriteContext, path: string): { step: Step } {
   return step("New-CsRgsAnswer", {
     Name: a.name ?? null,
     DtmfResponse: a.dtmfResponse ?? null,
     VoiceResponseList: a.voiceResponses ?? [],
-    Action: callActionStep(a.action, pool, `${path}.action`),
+    Action: callActionStep(a.action, ctx, `${path}.action`),
   });
 }
 

@@ -8,7 +8,7 @@ import type { WorkflowBody } from "../../model/workflow";
 import { bool, enumOf, callActionValue, identities, idOf, list, nullableStr, readCallAction, str, strings, type Mapping } from "./values";
 
 export const workflowMapping: Mapping<WorkflowBody> = {
-  properties: (w, pool) => ({
+  properties: (w, ctx) => ({
     Name: w.name,
     Description: w.description,
     PrimaryUri: w.primaryUri,
@@ -21,11 +21,11 @@ export const workflowMapping: Mapping<WorkflowBody> = {
     ManagersByUri: w.managersByUri,
     Language: w.language,
     TimeZone: w.timeZone,
-    BusinessHoursID: w.businessHoursId === null ? null : objectIdentity(pool, w.businessHoursId),
-    HolidaySetIDList: identities(pool, w.holidaySetIds),
-    DefaultAction: callActionValue(w.defaultAction, pool, "defaultAction"),
-    NonBusinessHoursAction: callActionValue(w.nonBusinessHoursAction, pool, "nonBusinessHoursAction"),
-    HolidayAction: callActionValue(w.holidayAction, pool, "holidayAction"),
+    BusinessHoursID: w.businessHoursId === null ? null : objectIdentity(ctx.pool, w.businessHoursId),
+    HolidaySetIDList: identities(ctx.pool, w.holidaySetIds),
+    DefaultAction: callActionValue(w.defaultAction, ctx, "defaultAction"),
+    NonBusinessHoursAction: callActionValue(w.nonBusinessHoursAction, ctx, "nonBusinessHoursAction"),
+    HolidayAction: callActionValue(w.holidayAction, ctx, "holidayAction"),
   }),
   body: (p) => ({
     name: str(p.Name),
