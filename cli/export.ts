@@ -168,7 +168,11 @@ function writeProject(out: string, files: Record<string, string>): void {
     throw new RgsError("validation_failed", `--out ${out} is a file; give a directory`);
   }
   mkdirSync(out, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    const file = join(out, ...name.split("/"));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
 }
 
 function messageOf(e: unknown): string {

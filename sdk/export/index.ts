@@ -4,21 +4,21 @@
  */
 import type { Backend } from "../backend";
 import { configurationJson } from "./normalize";
-import { generateProgram, type ExportWarning } from "./program";
+import { generateProgram, type ExportWarning, type ProgramOptions } from "./program";
 import { projectFiles, type ProjectOptions } from "./project";
 import { readSnapshot, type Snapshot } from "./snapshot";
 
 export { assignNames, slugOf, type Names } from "./names";
 export { configurationJson, declaredFields } from "./normalize";
 export { plan, type Planned, type Resolution } from "./order";
-export { generateProgram, type ExportWarning, type Program } from "./program";
+export { generateProgram, type ExportWarning, type Program, type ProgramOptions } from "./program";
 export { isStackName, projectFiles, projectNameOf, type ProjectOptions } from "./project";
 export { readSnapshot, type ExportedObject, type ReadOptions, type Snapshot } from "./snapshot";
 
 /** The name of the normalized configuration written with `--format json`. */
 export const CONFIGURATION_FILE = "configuration.json";
 
-export interface ExportOptions extends Omit<ProjectOptions, "pools"> {
+export interface ExportOptions extends Omit<ProjectOptions, "pools">, ProgramOptions {
   /** Pools to export; every pool of the backend when absent or empty. */
   pools?: readonly string[];
   /** Also write the normalized configuration as JSON. */
@@ -26,7 +26,7 @@ export interface ExportOptions extends Omit<ProjectOptions, "pools"> {
 }
 
 export interface ExportResult {
-  /** Every file of the project, by path relative to its directory. */
+  /** Every file of the project, by path relative to its directory (`/`-separated). */
   files: Record<string, string>;
   warnings: readonly ExportWarning[];
   snapshot: Snapshot;
@@ -40,10 +40,10 @@ export async function exportProject(backend: Backend, options: ExportOptions): P
 
 /** The project's files for a snapshot already read. */
 export function buildProject(snapshot: Snapshot, options: Omit<ExportOptions, "pools">): ExportResult {
-  const program = generateProgram(snapshot);
+  const program = generateProgram(snapshot, { moduleThreshold: options.moduleThreshold });
   const files: Record<string, string> = {
     ...projectFiles({ ...options, pools: snapshot.pools }),
-    "index.ts": program.text,
+    ...program.files,
   };
   if (options.json) files[CONFIGURATION_FILE] = configurationJson(snapshot);
   return { files, warnings: program.warnings, snapshot };

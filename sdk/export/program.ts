@@ -23,7 +23,10 @@ export interface ExportWarning {
 }
 
 export interface Program {
+  /** index.ts. */
   readonly text: string;
+  /** Every module of the program by path, index.ts included. */
+  readonly files: Readonly<Record<string, string>>;
   readonly warnings: readonly ExportWarning[];
   /** Resources declared. */
   readonly resources: number;
@@ -42,10 +45,19 @@ const HEADINGS: Record<KindName, string> = {
   workflows: "Workflows",
 };
 
+export interface ProgramOptions {
+  /**
+   * Above this many objects, each workflow gets a module of its own under workflows/, the objects
+   * they share go to shared.ts, and index.ts imports them all. Default 100.
+   */
+  moduleThreshold?: number;
+}
+
 /** The program declaring every object of the snapshot, and the warnings about what it keeps as found. */
-export function generateProgram(snapshot: Snapshot): Program {
+export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}): Program {
   const names = assignNames(snapshot.objects.map((o) => ({ kind: o.kind, pool: o.pool, id: o.id, name: nameOf(o) })));
   const severalPools = snapshot.pools.length > 1;
+  const modules = snapshot.objects.length > (options.moduleThreshold ?? 100);
   const plans = [...snapshot.pools].sort().map((pool) => ({ pool, planned: plan(snapshot.objects.filter((o) => o.pool === pool)) }));
   const referenced = new Set<string>();
   for (const { planned } of plans) {
@@ -53,52 +65,90 @@ export function generateProgram(snapshot: Snapshot): Program {
   }
 
   const warnings: ExportWarning[] = [];
-  const blocks: ts.Statement[][] = [];
+  const pools = snapshot.pools.length > 0 ? [...snapshot.pools].sort().join(", ") : "no pool";
   const header = [
-    ` Response Group configuration of ${snapshot.pools.length > 0 ? snapshot.pools.join(", ") : "no pool"}, exported by \`rgs export\`.`,
+    ` Response Group configuration of ${pools}, exported by \`rgs export\`.`,
     " Every resource sets adopt: true: the first `pulumi up` takes over the existing object of its name",
     " instead of creating one. `pulumi preview` shows no changes until this program is edited.",
   ];
   if (snapshot.objects.length === 0) header.push(" The pool holds no Response Group objects yet.");
 
-  const body: ts.Statement[] = [];
-  if (snapshot.objects.length > 0) {
-    body.push(
-      f.createImportDeclaration(
-        undefined,
-        f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier("rgs"))),
-        f.createStringLiteral("pulumi-rgs"),
-      ),
-    );
-  }
-  blocks.push(body);
-
+  // Shared objects, in order, with their headings; workflows apart when each gets a module.
+  const shared: ts.Statement[] = [];
+  const workflows: { logical: string; statement: ts.Statement; uses: string[]; pool: string; name: string }[] = [];
   for (const { pool, planned } of plans) {
     let first = true;
     for (const kind of KIND_NAMES) {
       const ofKind = planned.filter((p) => p.object.kind === kind);
       if (ofKind.length === 0) continue;
+      const apart = modules && kind === "workflows";
       ofKind.forEach((p, i) => {
+        const stmt = resourceStatement(p, names, referenced.has(keyOf(p.object)), severalPools, modules, warnings);
+        if (apart) {
+          const uses = [...new Set(p.references.flatMap((r) => (r.resolution.how === "variable" ? [names.get(keyOf(r.resolution.target))!.variable] : [])))];
+          workflows.push({ logical: names.get(keyOf(p.object))!.logical, statement: stmt, uses: uses.sort(), pool, name: nameOf(p.object) });
+          return;
+        }
         const notes: string[] = [];
         if (i === 0) {
           if (severalPools && first) notes.push(` Pool ${pool}`, "");
           notes.push(` ${HEADINGS[kind]}`);
           first = false;
         }
-        const stmt = resourceStatement(p, names, referenced.has(keyOf(p.object)), severalPools, warnings);
-        blocks.push([withCommentsFirst(stmt, notes)]);
+        shared.push(withCommentsFirst(stmt, notes));
       });
     }
   }
 
+  const importRgs = shared.length + workflows.length > 0 ? [namespaceImport()] : [];
+  if (!modules) {
+    const text = printModule(header, [importRgs, ...shared.map((s) => [s])]);
+    return { text, files: { "index.ts": text }, warnings, resources: snapshot.objects.length };
+  }
+  const files: Record<string, string> = {};
+  files["shared.ts"] = printModule(
+    [` The agent groups, queues, hours of business and holiday sets of ${pools}, which workflows/ use.`],
+    [importRgs, ...shared.map((s) => [s])],
+  );
+  const imports: ts.Statement[] = [sideEffectImport("./shared")];
+  for (const w of workflows) {
+    const file = `workflows/${w.logical}.ts`;
+    const named = w.uses.length > 0 ? [namedImport(w.uses, "../shared")] : [];
+    files[file] = printModule([` Workflow ${quoted(w.name)} of ${w.pool}.`], [[namespaceImport(), ...named], [w.statement]]);
+    imports.push(sideEffectImport(`./workflows/${w.logical}`));
+  }
+  const text = printModule([...header, ` Each workflow is in a module of its own under workflows/; what they share is in shared.ts.`], [imports]);
+  files["index.ts"] = text;
+  return { text, files, warnings, resources: snapshot.objects.length };
+}
+
+function namespaceImport(): ts.Statement {
+  return f.createImportDeclaration(
+    undefined,
+    f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier("rgs"))),
+    f.createStringLiteral("pulumi-rgs"),
+  );
+}
+
+function namedImport(names: readonly string[], from: string): ts.Statement {
+  return f.createImportDeclaration(
+    undefined,
+    f.createImportClause(false, undefined, f.createNamedImports(names.map((n) => f.createImportSpecifier(false, undefined, f.createIdentifier(n))))),
+    f.createStringLiteral(from),
+  );
+}
+
+function sideEffectImport(from: string): ts.Statement {
+  return f.createImportDeclaration(undefined, undefined, f.createStringLiteral(from));
+}
+
+/** A module's text: its header comment, then its blocks of statements with a blank line between blocks. */
+function printModule(header: readonly string[], blocks: readonly (readonly ts.Statement[])[]): string {
   const sourceFile = f.createSourceFile([], f.createToken(ts.SyntaxKind.EndOfFileToken), ts.NodeFlags.None);
   // neverAsciiEscape keeps names and prompts in their own letters; the printer still escapes what a literal cannot hold.
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, neverAsciiEscape: true } as ts.PrinterOptions);
-  const printed = blocks
-    .filter((b) => b.length > 0)
-    .map((b) => b.map((s) => printer.printNode(ts.EmitHint.Unspecified, s, sourceFile)).join("\n"));
-  const head = header.map((l) => `//${l}`).join("\n");
-  return { text: [head, ...printed].join("\n\n") + "\n", warnings, resources: snapshot.objects.length };
+  const printed = blocks.filter((b) => b.length > 0).map((b) => b.map((st) => printer.printNode(ts.EmitHint.Unspecified, st, sourceFile)).join("\n"));
+  return [header.map((l) => `//${l}`).join("\n"), ...printed].join("\n\n") + "\n";
 }
 
 function resourceStatement(
@@ -106,6 +156,7 @@ function resourceStatement(
   names: Map<string, Names>,
   isReferenced: boolean,
   severalPools: boolean,
+  exported: boolean,
   warnings: ExportWarning[],
 ): ts.Statement {
   const o = p.object;
@@ -143,7 +194,7 @@ function resourceStatement(
   );
   const stmt = isReferenced
     ? f.createVariableStatement(
-        undefined,
+        exported ? [f.createModifier(ts.SyntaxKind.ExportKeyword)] : undefined,
         f.createVariableDeclarationList([f.createVariableDeclaration(own.variable, undefined, undefined, created)], ts.NodeFlags.Const),
       )
     : f.createExpressionStatement(created);

@@ -3,6 +3,7 @@
  * declares each object once, with the same fields once the schema's defaults are filled in, its
  * references as variables declared before it, and adopt: true.
  */
+import { posix } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { buildProject, configurationJson, generateProgram, readSnapshot, type Snapshot } from "../../sdk/export/index";
@@ -17,8 +18,12 @@ interface Declaration {
   args: Record<string, unknown>;
 }
 
-/** Runs a program with a recording pulumi-rgs; a resource's id is the id of the object its name and pool find. */
-function runProgram(text: string, snapshot: Snapshot): Declaration[] {
+/**
+ * Runs a program, one file or modules by path, with a recording pulumi-rgs; a resource's id is the
+ * id of the object its name and pool find.
+ */
+function runProgram(program: string | Readonly<Record<string, string>>, snapshot: Snapshot): Declaration[] {
+  const files = typeof program === "string" ? { "index.ts": program } : program;
   const out: Declaration[] = [];
   const fake: Record<string, unknown> = {};
   for (const kind of KIND_NAMES) {
@@ -33,13 +38,24 @@ function runProgram(text: string, snapshot: Snapshot): Declaration[] {
       }
     };
   }
-  const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const requireFake = (m: string) => {
-    if (m !== "pulumi-rgs") throw new Error(`the program requires ${m}`);
-    return fake;
+  const loaded = new Map<string, Record<string, unknown>>();
+  const load = (file: string): Record<string, unknown> => {
+    const known = loaded.get(file);
+    if (known) return known;
+    if (files[file] === undefined) throw new Error(`the program imports ${file}, which it does not have`);
+    const module = { exports: {} as Record<string, unknown> };
+    loaded.set(file, module.exports);
+    const js = ts.transpileModule(files[file], { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const requireFrom = (m: string) => (m === "pulumi-rgs" ? fake : m.startsWith(".") ? load(`${posix.join(posix.dirname(file), m)}.ts`) : unknownModule(m));
+    new Function("require", "exports", "module", js)(requireFrom, module.exports, module);
+    return module.exports;
   };
-  new Function("require", "exports", "module", js)(requireFake, {}, { exports: {} });
+  load("index.ts");
   return out;
+}
+
+function unknownModule(m: string): never {
+  throw new Error(`the program requires ${m}`);
 }
 
 /** What the service would store for a declaration: its fields through the schema, pool and adopt aside. */
@@ -295,3 +311,32 @@ describe("reading a backend", () => {
     await expect(readSnapshot(source.backend, { pools: ["not a pool"] })).rejects.toMatchObject({ code: "validation_failed" });
   });
 });
+
+describe("a large configuration", () => {
+  const snapshot = snapshotOf(richConfiguration());
+  const program = generateProgram(snapshot, { moduleThreshold: 10 });
+
+  it("gets one module per workflow, the objects they share in shared.ts, and an index importing them", () => {
+    const workflows = snapshot.objects.filter((o) => o.kind === "workflows").length;
+    const paths = Object.keys(program.files).sort();
+    expect(paths.filter((p) => p.startsWith("workflows/"))).toHaveLength(workflows);
+    expect(paths).toContain("shared.ts");
+    expect(paths).toContain("workflows/main-line.ts");
+    expect(program.files["index.ts"]).toContain('import "./shared";\nimport "./workflows/');
+    expect(program.files["workflows/main-line.ts"]).toContain('import { hoursOfBusinessMainLineCustom, queueHelpDesk, queueNightA, queueNightB } from "../shared";');
+    expect(program.files["shared.ts"]).toContain("export const queueHelpDesk = new rgs.Queue(");
+    for (const [path, text] of Object.entries(program.files)) expect(syntaxErrors(text), path).toEqual([]);
+  });
+
+  it("declares the same resources with the same arguments as the single file", () => {
+    const single = runProgram(generateProgram(snapshot).text, snapshot);
+    const split = runProgram(program.files, snapshot);
+    const byName = (ds: Declaration[]) => [...ds].sort((a, b) => (`${a.kind}/${a.logical}` < `${b.kind}/${b.logical}` ? -1 : 1));
+    expect(byName(split)).toEqual(byName(single));
+  });
+
+  it("stays one file up to the threshold", () => {
+    expect(Object.keys(generateProgram(snapshot, { moduleThreshold: snapshot.objects.length }).files)).toEqual(["index.ts"]);
+  });
+});
+

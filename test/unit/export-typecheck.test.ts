@@ -2,9 +2,9 @@
  * The generated program type-checks against this repository's provider, as a user's project
  * checks it against the installed pulumi-rgs.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProgram } from "../../sdk/export/index";
@@ -14,15 +14,19 @@ const ROOT = resolve(__dirname, "../..");
 const dirs: string[] = [];
 
 /** Type errors of each program, with `pulumi-rgs` mapped to provider/index.ts; one compilation for all. */
-function typeErrors(texts: readonly string[]): string[][] {
-  const files = texts.map((text) => {
+function typeErrors(programs: readonly (string | Readonly<Record<string, string>>)[]): string[][] {
+  const projects = programs.map((p) => {
     const dir = mkdtempSync(join(tmpdir(), "rgs-export-tsc-"));
     dirs.push(dir);
-    const file = join(dir, "index.ts");
-    writeFileSync(file, text);
-    return file;
+    const files = Object.entries(typeof p === "string" ? { "index.ts": p } : p).map(([name, text]) => {
+      const file = join(dir, ...name.split("/"));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      return file;
+    });
+    return { index: join(dir, "index.ts"), files };
   });
-  const program = ts.createProgram(files, {
+  const program = ts.createProgram(projects.map((p) => p.index), {
     strict: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.CommonJS,
@@ -36,11 +40,16 @@ function typeErrors(texts: readonly string[]): string[][] {
     paths: { "pulumi-rgs": [join(ROOT, "provider/index.ts")] },
   });
   const global = program.getGlobalDiagnostics().concat(program.getOptionsDiagnostics());
-  return files.map((file) =>
-    [...global, ...program.getSemanticDiagnostics(program.getSourceFile(file)), ...program.getSyntacticDiagnostics(program.getSourceFile(file))].map(
-      (d) => `${d.file ? `line ${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
-    ),
-  );
+  return projects.map((p) => [
+    ...global.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+    ...p.files.flatMap((file) => {
+      const source = program.getSourceFile(file);
+      if (!source) return [`${file} is not part of the program: index.ts does not import it`];
+      return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map(
+        (d) => `${file}:${source.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+      );
+    }),
+  ]);
 }
 
 afterAll(() => {
@@ -52,9 +61,10 @@ describe("the generated program with the provider's types", () => {
   const kept = generateProgram(snapshotOf([{ key: "q", kind: "queues", pool: POOL_A, body: { name: "Support", agentGroupIds: [idFor("gone")] } }])).text;
   const wrong = text.replace('routingMethod: "Serial"', 'routingMethod: "Sequential"');
   const empty = generateProgram({ pools: [POOL_A], objects: [] }).text;
+  const modules = generateProgram(snapshotOf(richConfiguration()), { moduleThreshold: 10 }).files;
   let errors: string[][] = [];
   beforeAll(() => {
-    errors = typeErrors([text, kept, wrong, empty]);
+    errors = typeErrors([text, kept, wrong, empty, modules]);
   }, 120_000);
 
   it("has no type errors, every kind and field of two pools included", () => {
@@ -64,6 +74,11 @@ describe("the generated program with the provider's types", () => {
   it("has no type errors with a reference kept as an id, or with no objects", () => {
     expect(errors[1]).toEqual([]);
     expect(errors[3]).toEqual([]);
+  });
+
+  it("has no type errors as one module per workflow", () => {
+    expect(Object.keys(modules).length).toBeGreaterThan(5);
+    expect(errors[4]).toEqual([]);
   });
 
   it("is checked for real: a value the provider's types refuse is reported", () => {
