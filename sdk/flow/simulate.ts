@@ -544,7 +544,9 @@ function queueAction(ctx: Ctx, q: FlowObject<"queues">, field: "timeoutAction" |
     step(ctx, { kind: "end", text: `${field} of ${q.name} is not set: the call is disconnected`, object: ref("queues", q, field) }, "nullQueueAction");
     return { action: "Terminate", result: "disconnected", queue: { id: q.id, name: q.name }, reason: `queue ${q.name} has no ${field}` };
   }
-  return runAction(ctx, action, { owner: ref("queues", q), field, promptPlayed: false });
+  const outcome = runAction(ctx, action, { owner: ref("queues", q), field, promptPlayed: false });
+  // A call dropped by a queue's action names that queue, as one dropped for want of agents does.
+  return outcome.action === "Terminate" && !outcome.queue ? { ...outcome, queue: { id: q.id, name: q.name } } : outcome;
 }
 
 function offsetText(minutes: number): string {
