@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { run, USAGE } from "../../cli/export";
 import { HttpBackend } from "../../sdk/http-client";
+import { ShellBackend } from "../../sdk/shell/index";
+import { fakeAgentCommand } from "../helpers/fake-agent/spawn";
 import { makeTempDir, removeDir, startInProcessService, type InProcessService } from "../helpers/service";
 import { POOL_A, POOL_B, richConfiguration, seed } from "./export-fixtures";
 
@@ -148,3 +150,48 @@ describe("rgs export from the service", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });
+
+describe("rgs export from a pool's Management Shell", () => {
+  it("reads the pool through the agent, and names the agent's command in the stack's config", async () => {
+    const agent = fakeAgentCommand({ pools: [POOL_A] });
+    for (const [k, v] of Object.entries(agent.env)) vi.stubEnv(k, v);
+    const shell = new ShellBackend({ command: agent.commandLine });
+    // The shell backend cannot write audio prompts (Import-CsRgsAudioFile needs the file itself).
+    const declared = richConfiguration()
+      .filter((d) => d.pool === POOL_A)
+      .map((d) => ({ ...d, body: withoutAudio(d.body) as Record<string, unknown> }));
+    try {
+      await seed(shell, declared);
+    } finally {
+      await shell.close();
+    }
+    const out = outDir();
+    const r = await exportWith(["--out", out, "--shell", agent.commandLine, "--format", "json"]);
+    expect(r.stderr).toContain('warning: pool01.contoso.com: queue "Night B"');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`exported ${declared.length} objects of ${POOL_A}`);
+    expect(readFileSync(join(out, "index.ts"), "utf8").match(/new rgs\./g)).toHaveLength(declared.length);
+    expect(readFileSync(join(out, "Pulumi.dev.yaml"), "utf8")).toBe(`config:\n  rgs:shell: ${JSON.stringify(agent.commandLine)}\n  rgs:pool: "${POOL_A}"\n`);
+    expect(readFileSync(join(out, "README.md"), "utf8")).not.toContain("rgs:token");
+  }, 120_000);
+
+  it("leaves a command line that carries a secret out of the stack's config", async () => {
+    const agent = fakeAgentCommand({ pools: [POOL_A] });
+    for (const [k, v] of Object.entries(agent.env)) vi.stubEnv(k, v);
+    const withSecret = `${agent.commandLine} -Password hunter2-secret`;
+    const out = outDir();
+    const r = await exportWith(["--out", out, "--shell", withSecret]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "Pulumi.dev.yaml"), "utf8")).toBe(`config:\n  rgs:pool: "${POOL_A}"\n`);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toContain("pulumi config set rgs:shell '<agent command>'");
+    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), "utf8")).join("\n") + r.stdout + r.stderr;
+    expect(everything).not.toContain("hunter2-secret");
+  }, 120_000);
+});
+
+function withoutAudio(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutAudio);
+  if (typeof v !== "object" || v === null) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "audioFileId").map(([k, x]) => [k, withoutAudio(x)]));
+}
+
