@@ -97,8 +97,13 @@ export function isObjectId(s: string): boolean {
 const SIP_URI = /^sip:[^@\s:;<>"\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/i;
 
 /** A SIP address of a user or contact, `sip:user@domain`. */
+// Lync keeps URIs as .NET Uri objects, which write the scheme in lower case: folding it here means
+// what a pool reads back is what was declared.
+const lowerScheme = (s: string) => s.replace(/^(sip|tel):/i, (m) => m.toLowerCase());
+
 export const SipUri = z
   .string()
+  .overwrite(lowerScheme)
   .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` })
   .refine(wellFormed, { error: "must be valid Unicode (no lone surrogate characters)" })
   .regex(SIP_URI, { error: "must be a SIP URI such as sip:alice@contoso.com" });
@@ -106,12 +111,14 @@ export const SipUri = z
 /** A PSTN target as Lync writes it, `sip:+<E.164>@domain`. */
 export const PstnSipUri = z
   .string()
+  .overwrite(lowerScheme)
   .max(MAX_NAME_LENGTH, { error: `must be at most ${MAX_NAME_LENGTH} characters` })
   .regex(/^sip:\+\d{2,15}@[A-Za-z0-9.-]+$/i, { error: "must be a telephone number as a SIP URI, such as sip:+14255551298@contoso.com" });
 
 /** A telephone line URI, `tel:+<digits>` with no spaces, dots or hyphens. */
 export const TelUri = z
   .string()
+  .overwrite(lowerScheme)
   .regex(/^tel:\+\d{2,15}$/i, { error: "must be tel:+ followed by 2 to 15 digits with nothing between them, such as tel:+14255551219" });
 
 /** One e-mail address (an Exchange distribution list). */

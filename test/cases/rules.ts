@@ -171,7 +171,7 @@ invalid(3, "agent-groups", "an agent without sip:", { agentsByUri: ["sip:bob@con
   ["agentsByUri.1", /must be a SIP URI such as sip:alice@contoso.com \(got "alice@contoso.com"\)/],
 ]);
 invalid(3, "agent-groups", "the same agent twice, in another case", { agentsByUri: ["sip:bob@contoso.com", "SIP:Bob@Contoso.com"] }, [
-  ["agentsByUri.1", /'SIP:Bob@Contoso.com' appears more than once/],
+  ["agentsByUri.1", /'sip:Bob@Contoso.com' appears more than once/],
 ]);
 valid(3, "agent-groups", "one distribution group address", { distributionGroupAddress: "helpdesk@contoso.com" }, {
   distributionGroupAddress: "helpdesk@contoso.com",
@@ -339,7 +339,7 @@ valid(8, "workflows", "lineUri tel:+digits", { lineUri: "tel:+14255551219", disp
   lineUri: "tel:+14255551219",
   displayNumber: "+1 (425) 555-1219",
 });
-valid(8, "workflows", "lineUri in upper case", { lineUri: "TEL:+14255551220" }, { lineUri: "TEL:+14255551220" });
+valid(8, "workflows", "lineUri in upper case: the scheme is folded, as Lync's Uri writes it", { lineUri: "TEL:+14255551220" }, { lineUri: "tel:+14255551220" });
 invalid(8, "workflows", "lineUri with spaces", { lineUri: "tel:+1 425 555 1219" }, [
   ["lineUri", /must be tel:\+ followed by 2 to 15 digits .*\(got "tel:\+1 425 555 1219"\)/],
 ]);

@@ -14,6 +14,7 @@
  *                       tokens.admin is read from it.
  *     options.rateLimit RGS_RATE_LIMIT ("<rate>" or "<rate>/<burst>").
  *     options.env       more environment variables for the child.
+ *     options.shell     an agent command line, passed as --shell (the service then fronts a pool)
  *     options.database  a postgres:// URL, passed as --database (the store; dataDir then only
  *                       holds a generated admin token).
  *   RunningService: { url, pools, tokens: {admin, operator, reader}, dataDir, pid, output, exit,
@@ -52,6 +53,8 @@ export interface ServiceOptions {
   env?: Record<string, string>;
   /** A postgres:// URL for --database; without it the service uses SQLite under dataDir. */
   database?: string;
+  /** An agent command line for --shell: the service in front of a (fake) real pool. */
+  shell?: string;
   /** How long to wait for "listening", in milliseconds. */
   startTimeoutMs?: number;
 }
@@ -131,6 +134,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
 
   const args = [CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDir, ...pools.flatMap((p) => ["--pool", p])];
   if (options.database !== undefined) args.push("--database", options.database);
+  if (options.shell !== undefined) args.push("--shell", options.shell);
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   const output = { stdout: "", stderr: "" };
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>

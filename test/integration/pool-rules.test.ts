@@ -62,7 +62,7 @@ describe.each(["sqlite", "postgres"] as const)("rules across objects on %s", (st
     if (!svc) return ctx.skip(skip);
     await create(`${P1}/workflows`, { name: uniq("Main line"), primaryUri: uri("main"), lineUri: "tel:+14255550100" });
     const e = expectError(await op("POST", `${P2}/workflows`, { name: uniq("Other line"), primaryUri: uri("other"), lineUri: "TEL:+14255550100" }), 409, "uri_conflict");
-    expect(e.message).toMatch(/lineUri TEL:\+14255550100 already belongs to workflow .* in pool pool01.contoso.com; a line URI belongs to one workflow/);
+    expect(e.message).toMatch(/lineUri tel:\+14255550100 already belongs to workflow .* in pool pool01.contoso.com; a line URI belongs to one workflow/);
     expect(e.details).toEqual([{ path: "lineUri", message: expect.stringMatching(/is taken by/) }]);
   });
 
