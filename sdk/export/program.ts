@@ -172,11 +172,11 @@ function resourceStatement(
     const what = `${labelOf(r.kind)} ${r.id}`;
     let message: string;
     if (res.how === "dangling") {
-      message = `${r.path} names ${what}, which is not in pool ${o.pool}; the id is kept as it is, and the service refuses it until that ${labelOf(r.kind)} exists`;
+      message = `${r.path} names ${what}, which is not in pool ${o.pool}; the id is kept as found, and \`pulumi up\` cannot write this ${labelOf(o.kind)} until that ${labelOf(r.kind)} exists or the reference is removed`;
       warnings.push(warning("reference_not_found", o, r.path, `${labelOf(o.kind)} ${quoted(nameOf(o))}: ${message}`));
     } else {
       const circle = res.through.map((q) => quoted(nameOf(q))).join(" -> ");
-      message = `${r.path} keeps the id of queue ${quoted(nameOf(res.target))}: these queues send calls in a circle (${circle}), which a program cannot declare in order; the queue must exist before this program creates it`;
+      message = `${r.path} keeps the id of queue ${quoted(nameOf(res.target))}: these queues send calls in a circle (${circle}), which a program cannot declare in order; with the existing queue's id the program takes the queues over, but cannot create them in an empty pool`;
       warnings.push(warning("queue_cycle", o, r.path, `${labelOf(o.kind)} ${quoted(nameOf(o))}: ${message}`));
     }
     notes.push(...wrap(message, 96).map((l) => ` ${l}`));
