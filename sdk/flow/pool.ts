@@ -22,6 +22,8 @@ export interface PoolIndex {
   hours(id: string): FlowObject<"hours-of-business"> | undefined;
   holidaySet(id: string): FlowObject<"holiday-sets"> | undefined;
   workflow(id: string): FlowObject<"workflows"> | undefined;
+  workflowByName(name: string): FlowObject<"workflows"> | undefined;
+  workflowByUri(uri: string): FlowObject<"workflows"> | undefined;
 }
 
 export function emptyPool(pool?: string): PoolObjects {
@@ -38,6 +40,8 @@ export function indexPool(objects: PoolObjects): PoolIndex {
   const hours = byId(objects["hours-of-business"]);
   const sets = byId(objects["holiday-sets"]);
   const workflows = byId(objects.workflows);
+  const byName = new Map(objects.workflows.map((w) => [w.name.toLowerCase(), w]));
+  const byUri = new Map(objects.workflows.map((w) => [w.primaryUri.toLowerCase(), w]));
   return {
     objects,
     agentGroup: (id) => groups.get(id.toLowerCase()),
@@ -45,14 +49,19 @@ export function indexPool(objects: PoolObjects): PoolIndex {
     hours: (id) => hours.get(id.toLowerCase()),
     holidaySet: (id) => sets.get(id.toLowerCase()),
     workflow: (id) => workflows.get(id.toLowerCase()),
+    workflowByName: (name) => byName.get(name.toLowerCase()),
+    workflowByUri: (uri) => byUri.get(uri.toLowerCase()),
   };
 }
 
 /** The workflow with that name (without regard to case) or primary URI; `not_found` listing the workflows there are. */
-export function findWorkflow(objects: PoolObjects, which: { name?: string; uri?: string }): FlowObject<"workflows"> {
+export function findWorkflow(objects: PoolObjects, which: { name?: string; uri?: string }, index?: PoolIndex): FlowObject<"workflows"> {
   const list = objects.workflows;
-  const found =
-    which.uri !== undefined
+  const found = index
+    ? which.uri !== undefined
+      ? index.workflowByUri(which.uri)
+      : index.workflowByName(which.name ?? "")
+    : which.uri !== undefined
       ? list.find((w) => w.primaryUri.toLowerCase() === which.uri!.toLowerCase())
       : list.find((w) => w.name.toLowerCase() === which.name?.toLowerCase());
   if (found) return found;

@@ -126,7 +126,7 @@ function run(index: PoolIndex, call: Call): Simulation {
   if (!(call.at instanceof Date) || Number.isNaN(call.at.getTime())) {
     throw new RgsError("validation_failed", "the call needs a time", { details: [{ path: "at", message: "must be a valid instant" }] });
   }
-  const workflow = findWorkflow(index.objects, { name: call.workflow, uri: call.uri });
+  const workflow = findWorkflow(index.objects, { name: call.workflow, uri: call.uri }, index);
   const states = new Map<string, AgentState>();
   for (const [uri, state] of Object.entries(call.agents ?? {})) {
     if (!AGENT_STATES.includes(state)) {
