@@ -77,17 +77,23 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     "with `adopt: true`, so the first `pulumi up` takes over the objects that exist instead of creating them.",
     "",
     "```sh",
-    "npm install",
-    `pulumi stack select --create ${options.stack}`,
-    ...(options.endpoint === undefined && options.shell === undefined
-      ? ["pulumi config set rgs:shell '<agent command>'   # how the provider reaches the pool; or set RGS_SHELL"]
-      : []),
-    ...(options.endpoint !== undefined ? ["pulumi config set --secret rgs:token <token>   # an operator's or admin's token; or set RGS_TOKEN"] : []),
-    "pulumi preview                                # expect no changes",
-    "pulumi up                                     # takes the objects over; changes nothing in the pool",
+    ...commandLines([
+      ["npm install", ""],
+      ["pulumi login --local", "or the state backend your team uses"],
+      [`pulumi stack select --create ${options.stack}`, ""],
+      ...(options.endpoint === undefined && options.shell === undefined
+        ? [["pulumi config set rgs:shell '<agent command>'", "how the provider reaches the pool; or set RGS_SHELL"] as const]
+        : []),
+      ...(options.endpoint !== undefined ? [["pulumi config set --secret rgs:token <token>", "an operator's or admin's token; or set RGS_TOKEN"] as const] : []),
+      ["pulumi preview", "expect no changes"],
+      ["pulumi up", "takes the objects over; changes nothing in the pool"],
+    ]),
     "```",
     "",
     `\`Pulumi.${options.stack}.yaml\` holds where the pool is reached and \`rgs:pool\`; the token is never written there in plain text.`,
+    ...(options.pools.length > 1 ? ["Each resource names its pool; `rgs:pool` is the first, for resources added without one."] : []),
+    "A reference `rgs export` could not write as a variable (a circle of queues, or an object missing from",
+    "the pool) keeps its id, with a comment above the resource saying why.",
     "",
   ].join("\n");
 
@@ -99,3 +105,10 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     "README.md": readme,
   };
 }
+
+/** Shell commands with their comments lined up. */
+function commandLines(lines: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...lines.map(([c]) => c.length)) + 3;
+  return lines.map(([command, comment]) => (comment === "" ? command : `${command.padEnd(width)}# ${comment}`));
+}
+
