@@ -5,6 +5,7 @@
  * connection per transaction.
  */
 import { DatabaseError, Pool, type PoolClient, type QueryResultRow } from "pg";
+import { maskUrl, redactPassword } from "./mask-url";
 import { pending } from "./migrations/migration";
 import { POSTGRES_MIGRATIONS } from "./migrations/postgres";
 import { bind, compile, type Compiled, type Statement, type Value } from "./statements";
@@ -12,6 +13,7 @@ import { ConstraintViolation, SchemaTooNew, type Store, type StoreTx, StoreUnava
 import { type Connection, storeTx } from "./store-tx";
 
 export { POSTGRES_MIGRATIONS };
+export { maskUrl };
 
 /** Transactions tried this many times in all when PostgreSQL reports a serialization failure or deadlock. */
 export const MAX_ATTEMPTS = 10;
@@ -61,17 +63,6 @@ export function describeError(e: unknown): string {
   }
   const err = e as { message?: string; code?: string };
   return err?.message || err?.code || String(e);
-}
-
-/** The URL with its password replaced by ***, for logs and messages. */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
@@ -125,7 +116,7 @@ export class PostgresStore implements Store {
     } catch (e) {
       await pool.end().catch(() => undefined);
       if (e instanceof SchemaTooNew) throw e;
-      throw new Error(`cannot open the PostgreSQL database ${maskUrl(options.url)}: ${describeError(e)}`, { cause: e });
+      throw new Error(`cannot open the PostgreSQL database ${maskUrl(options.url)}: ${redactPassword(describeError(e), options.url)}`, { cause: e });
     }
     return store;
   }
