@@ -10,7 +10,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { Backend } from "../sdk/backend";
@@ -27,7 +27,9 @@ export interface ExportRun {
   generateSeconds: number;
   writeSeconds: number;
   runs: number[];
+  /** Bytes of every module of the program. */
   programBytes: number;
+  modules: number;
 }
 
 export interface ExportBenchResults {
@@ -55,7 +57,7 @@ const GOAL_SECONDS = 2;
 /** Runs the benchmark and writes export.json; answers the results. */
 export async function runExportBench(options: ExportBenchOptions = {}): Promise<ExportBenchResults> {
   const counts = options.counts ?? [100, 300, 1000];
-  const runs = options.runs ?? 5;
+  const runs = options.runs ?? 9;
   const pools = counts.map((n) => `bench${n}.contoso.com`);
   const service = await startService({ pools });
   const scratch = mkdtempSync(join(tmpdir(), "rgs-bench-export-"));
@@ -78,6 +80,7 @@ export async function runExportBench(options: ExportBenchOptions = {}): Promise<
         writeSeconds: med((p) => p.write),
         runs: samples.map((p) => round(p.read + p.generate + p.write)),
         programBytes: samples[0].bytes,
+        modules: samples[0].modules,
       });
     }
     const fit = leastSquares(results.map((r) => [r.count, r.seconds]));
@@ -109,6 +112,7 @@ interface Phases {
   generate: number;
   write: number;
   bytes: number;
+  modules: number;
 }
 
 async function exportOnce(backend: Backend, pool: string, dir: string): Promise<Phases> {
@@ -123,10 +127,15 @@ async function exportOnce(backend: Backend, pool: string, dir: string): Promise<
     versions: { pulumiRgs: "0.0.0", pulumi: "3.248.0", typescript: "5.9.3", typesNode: "20.19.43" },
   });
   const t2 = performance.now();
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    const file = join(dir, ...name.split("/"));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
   const t3 = performance.now();
-  return { read: (t1 - t0) / 1000, generate: (t2 - t1) / 1000, write: (t3 - t2) / 1000, bytes: Buffer.byteLength(files["index.ts"]) };
+  const modules = Object.keys(files).filter((f) => f.endsWith(".ts"));
+  const bytes = modules.reduce((sum, f) => sum + Buffer.byteLength(files[f]), 0);
+  return { read: (t1 - t0) / 1000, generate: (t2 - t1) / 1000, write: (t3 - t2) / 1000, bytes, modules: modules.length };
 }
 
 /** `n` objects in a pool: a fifth each of agent groups, queues (every second one timing out to the one before), hours, holiday sets, and IVR workflows. */
