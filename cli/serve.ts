@@ -17,6 +17,9 @@ import { RgsError } from "../sdk/errors";
 import { maskSecrets, ShellBackend } from "../sdk/shell/index";
 import { UsageError } from "./source";
 
+/** How long the gateway answers reads from one list of a kind. */
+const GATEWAY_CACHE_MS = 1000;
+
 export const USAGE = `usage: rgs serve [--host 127.0.0.1] [--port 8080] [--data ./.rgs] [--pool <fqdn> ...] [--database postgres://... | --shell '<agent command>']
 
   --host      address to listen on (default 127.0.0.1)
@@ -70,7 +73,9 @@ export async function serve(args: string[]): Promise<number> {
   let configuration: Configuration | undefined;
   if (values.shell !== undefined) {
     if (values.shell.trim() === "") throw new UsageError("--shell needs the command line that starts the agent");
-    configuration = new PoolGateway(new ShellBackend({ command: values.shell }), store);
+    // A gateway serves many callers over time: reads share one list only briefly, so an edit made in
+    // the pool is seen by the next caller; one command's parallel reads still share it.
+    configuration = new PoolGateway(new ShellBackend({ command: values.shell, cacheTtlMs: GATEWAY_CACHE_MS }), store);
   }
   const app = configuration ? buildApp({ configuration, tokens, rateLimit, log }) : buildApp({ store, tokens, rateLimit, log });
   for (const pool of values.pool) {
