@@ -7,6 +7,7 @@ import { posix } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { buildProject, configurationJson, generateProgram, readSnapshot, type Snapshot } from "../../sdk/export/index";
+import { parseExport } from "../../cli/source";
 import type { Backend, RgsObject } from "../../sdk/backend";
 import { KINDS, parseBody } from "../../sdk/model/index";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
@@ -269,6 +270,13 @@ describe("the project files", () => {
     const keys = Object.keys(groups[0]);
     expect(keys).toEqual([...keys].sort());
     expect(configurationJson({ pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse() })).toBe(json);
+  });
+
+  it("with --format json, is an export file that rgs simulate, diagram, lint and diff read", () => {
+    const pools = parseExport(JSON.parse(files["configuration.json"]));
+    expect(pools.map((p) => p.pool)).toEqual([POOL_A, POOL_B]);
+    const count = pools.reduce((sum, p) => sum + KIND_NAMES.reduce((n, k) => n + (p[k] as unknown[]).length, 0), 0);
+    expect(count).toBe(snapshot.objects.length);
   });
 });
 
