@@ -170,7 +170,7 @@ function render(sim: Simulation, note: string | undefined): string {
     lines.push(`${String(i + 1).padStart(3)}. ${mark}${s.text}${t}`);
   });
   lines.push("", `outcome: ${sim.outcome.action}${sim.outcome.queue ? ` ${sim.outcome.queue.name}` : ""}${sim.outcome.uri ? ` ${sim.outcome.uri}` : ""} (${sim.outcome.result})`);
-  lines.push(`  ${outcomeText(sim.outcome)}`);
+  lines.push(`  ${sim.outcome.result === "transferred" ? sim.outcome.reason : outcomeText(sim.outcome)}`);
   lines.push("", "assumptions this path relied on:");
   for (const a of sim.assumptions) lines.push(`  ${a.name} [${a.evidence}]: ${a.rule}`);
   return `${lines.join("\n")}\n`;

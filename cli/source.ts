@@ -1,6 +1,7 @@
 /**
  * Where the call-flow commands read a pool's objects from: the Response Group service
- * (`--endpoint URL`, the token from RGS_TOKEN, never from argv) or an export file (`--file`).
+ * (`--endpoint URL`, the token from RGS_TOKEN, never from argv), an export file (`--file`), or a
+ * Pulumi program before it is deployed (`--program DIR`).
  */
 import { readFileSync } from "node:fs";
 import type { Backend } from "../sdk/backend";
@@ -8,6 +9,7 @@ import { describeError, RgsError } from "../sdk/errors";
 import { emptyPool, type FlowObject, type PoolObjects } from "../sdk/flow/pool";
 import { HttpBackend } from "../sdk/http-client";
 import { KIND_NAMES, kindDef, toFieldIssues, type KindName } from "../sdk/model/index";
+import { loadProgram } from "./program";
 
 /** Bad usage: the command prints the message and its usage text, and exits 2. */
 export class UsageError extends Error {}
@@ -17,18 +19,24 @@ export const SOURCE_OPTIONS = {
   endpoint: { type: "string" },
   pool: { type: "string" },
   file: { type: "string" },
+  program: { type: "string" },
+  stack: { type: "string" },
 } as const;
 
 export const SOURCE_USAGE = `source, one of:
   --endpoint URL  the Response Group service, e.g. http://127.0.0.1:8080; the token is read from RGS_TOKEN
   --file FILE     an export: {"pool": "<fqdn>", "agent-groups": [...], "queues": [...], ...},
                   or {"pools": [{"pool": "<fqdn>", ...}, ...]}
+  --program DIR   a Pulumi program, run under Pulumi's mocks before it is deployed;
+                  --stack NAME reads its Pulumi.<NAME>.yaml config
   --pool FQDN     the pool, when the source holds more than one`;
 
 export interface SourceValues {
   endpoint?: string;
   pool?: string;
   file?: string;
+  program?: string;
+  stack?: string;
 }
 
 /** Refuses a token on the command line before anything else reads argv. */
@@ -40,10 +48,16 @@ export function refuseTokenInArgv(argv: readonly string[]): void {
 
 /** The one pool the values name, read from its source. */
 export async function loadPool(values: SourceValues, env: NodeJS.ProcessEnv = process.env): Promise<PoolObjects> {
-  if (values.endpoint !== undefined && values.file !== undefined) throw new UsageError("give --endpoint or --file, not both");
+  const given = (["endpoint", "file", "program"] as const).filter((k) => values[k] !== undefined);
+  if (given.length > 1) throw new UsageError(`give one source, not ${given.map((k) => `--${k}`).join(" and ")}`);
+  if (values.stack !== undefined && values.program === undefined) throw new UsageError("--stack names a stack of a --program");
   if (values.endpoint !== undefined) return loadFromService(values.endpoint, values.pool, env);
   if (values.file !== undefined) return selectPool(loadExportFile(values.file), values.pool, `file ${values.file}`);
-  throw new UsageError("name a source: --endpoint URL or --file FILE");
+  if (values.program !== undefined) {
+    const pools = await loadProgram(values.program, { stack: values.stack, pool: values.pool });
+    return selectPool(pools.length > 0 ? pools : [emptyPool(values.pool)], values.pool, `program ${values.program}`);
+  }
+  throw new UsageError("name a source: --endpoint URL, --file FILE or --program DIR");
 }
 
 async function loadFromService(endpoint: string, pool: string | undefined, env: NodeJS.ProcessEnv): Promise<PoolObjects> {

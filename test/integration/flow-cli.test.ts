@@ -4,7 +4,7 @@
  * Build first: npx tsc -p tsconfig.json.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../sdk/http-client";
@@ -226,5 +226,41 @@ describe("rgs diff", () => {
     expect(r.stderr).toContain("is not a valid export: 2 problems");
     expect(r.stderr).toContain("queues.0.timeoutThreshold: must be from 10 to 65535 seconds, or null for no timeout (got 5)");
     expect(r.stderr).toContain("tables: is not a kind");
+  });
+});
+
+describe("a Pulumi program before it is deployed (--program, under Pulumi's mocks)", () => {
+  const example = resolve(__dirname, "../../examples/hunt-group");
+
+  /** A copy of the hunt-group example with one edit, resolving packages from this repository. */
+  function editedCopy(edit: (source: string) => string): string {
+    const copy = join(dir, `program-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(copy);
+    for (const f of ["Pulumi.yaml", "index.ts"]) writeFileSync(join(copy, f), f === "index.ts" ? edit(readFileSync(join(example, f), "utf8")) : readFileSync(join(example, f)));
+    symlinkSync(resolve(__dirname, "../../node_modules"), join(copy, "node_modules"), "dir");
+    return copy;
+  }
+
+  it("simulates a call into the declared objects", async () => {
+    const r = await rgs("simulate", ["--program", example, "--pool", POOL, "--workflow", "Sales", "--at", "2026-12-03T18:00:00Z", "--json"], { RGS_TOKEN: undefined });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.workflow).toMatchObject({ name: "Sales", primaryUri: "sip:sales@contoso.com" });
+    expect(out.outcome).toMatchObject({ action: "TransferToQueue", result: "answered", queue: { name: "Sales" } });
+  });
+
+  it("diffs a program against an edited copy of it", async () => {
+    const copy = editedCopy((s) => s.replace("timeoutThreshold: 300,", "timeoutThreshold: 240,"));
+    const r = await rgs("diff", [example, copy, "--pool", POOL], { RGS_TOKEN: undefined });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("Sales: times out after 240 s (was 300 s)\n");
+  });
+
+  it("exits 1 naming the field when the program declares an object that is not valid", async () => {
+    const copy = editedCopy((s) => s.replace("agentAlertTime: 15,", "agentAlertTime: 5,"));
+    const r = await rgs("lint", ["--program", copy, "--pool", POOL], { RGS_TOKEN: undefined });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/first-line\.agentAlertTime: must be from 10 to 600 seconds \(got 5\)/);
   });
 });

@@ -1,0 +1,139 @@
+/**
+ * A Pulumi program's declared objects, before anything is deployed: the program runs under
+ * Pulumi's mocks (pulumi.runtime.setMocks), which record each resource and give it an id, so
+ * references between resources resolve as they would after `pulumi up`.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { RgsError } from "../sdk/errors";
+import { emptyPool, type PoolObjects } from "../sdk/flow/pool";
+import { KIND_NAMES, kindDef, toFieldIssues, type KindName } from "../sdk/model/index";
+
+export interface ProgramOptions {
+  /** The stack whose Pulumi.<stack>.yaml config the program reads. */
+  stack?: string;
+  /** The pool of resources that set none, when the stack config names none either. */
+  pool?: string;
+}
+
+interface MockResourceArgs {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+type PulumiModule = {
+  runtime: {
+    setMocks(mocks: { newResource(a: MockResourceArgs): { id: string; state: Record<string, unknown> }; call(a: { inputs: Record<string, unknown> }): Record<string, unknown> }, project?: string, stack?: string, preview?: boolean): Promise<void>;
+    setAllConfig(config: Record<string, string>, secretKeys?: string[]): void;
+  };
+};
+
+const ARG_FIELDS = ["pool", "adopt", "__key", "__provider"];
+
+// An id of the GUID form the model requires, the same for the same resource on every run.
+function mockId(type: string, name: string): string {
+  const h = createHash("sha256").update(`${type}\0${name}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function readYaml(file: string, fromDir: string): unknown {
+  // js-yaml comes with @pulumi/pulumi, which a Pulumi program always has.
+  const pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [fromDir, __dirname] }));
+  const yaml = require(require.resolve("js-yaml", { paths: [pulumiDir] })) as { load(text: string): unknown };
+  return yaml.load(readFileSync(file, "utf8"));
+}
+
+/** The pools a program declares objects in, each with those objects, defaults filled in. */
+export async function loadProgram(dir: string, options: ProgramOptions = {}): Promise<PoolObjects[]> {
+  const root = resolve(dir);
+  const projectFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => join(root, f)).find(existsSync);
+  if (!projectFile) throw new RgsError("not_found", `${root} is not a Pulumi program: it has no Pulumi.yaml`);
+  const project = readYaml(projectFile, root) as { name?: string; main?: string };
+  if (typeof project?.name !== "string") throw new RgsError("validation_failed", `${projectFile} has no project name`);
+
+  const config: Record<string, string> = {};
+  if (options.stack !== undefined) {
+    const stackFile = join(root, `Pulumi.${options.stack}.yaml`);
+    if (!existsSync(stackFile)) throw new RgsError("not_found", `the program has no stack ${options.stack}: ${stackFile} does not exist`);
+    const values = ((readYaml(stackFile, root) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(values)) {
+      if (typeof v === "object" && v !== null && "secure" in v) continue;
+      config[k.includes(":") ? k : `${project.name}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+  }
+
+  const main = resolveMain(root, project.main);
+  // The program's own @pulumi/pulumi, for the mocks to take effect in the copy its resources use.
+  const pulumiEntry = require.resolve("@pulumi/pulumi", { paths: [root, __dirname] });
+  const pulumi = require(pulumiEntry) as PulumiModule;
+  const declared: MockResourceArgs[] = [];
+  pulumi.runtime.setAllConfig(config);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        declared.push(args);
+        return { id: mockId(args.type, args.name), state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    project.name,
+    options.stack ?? "simulate",
+    true,
+  );
+  if (/\.tsx?$/.test(main)) {
+    const tsNode = require(require.resolve("ts-node", { paths: [root, __dirname] })) as { register(o: object): void };
+    tsNode.register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+  }
+  try {
+    require(main);
+    const settings = require(join(dirname(pulumiEntry), "runtime", "settings")) as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+  } catch (e) {
+    throw new RgsError("validation_failed", `the program ${main} failed under Pulumi's mocks: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+  return collect(declared, config["rgs:pool"] ?? process.env.RGS_POOL ?? options.pool);
+}
+
+function resolveMain(root: string, main: string | undefined): string {
+  const candidates = main ? [join(root, main), join(root, main, "index.ts"), join(root, main, "index.js")] : [join(root, "index.ts"), join(root, "index.js")];
+  if (!main && existsSync(join(root, "package.json"))) {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { main?: string };
+    if (pkg.main) candidates.unshift(join(root, pkg.main));
+  }
+  const found = candidates.find((c) => existsSync(c) && !c.endsWith("/"));
+  if (!found) throw new RgsError("not_found", `cannot find the program's entry in ${root} (looked for ${candidates.map((c) => c.slice(root.length + 1)).join(", ")})`);
+  return found;
+}
+
+function collect(declared: MockResourceArgs[], defaultPool: string | undefined): PoolObjects[] {
+  const kindOf = new Map<string, KindName>(KIND_NAMES.map((k) => [`pulumi-nodejs:dynamic/rgs:${kindDef(k).typeName}`, k]));
+  const pools = new Map<string, PoolObjects>();
+  const problems: { path: string; message: string }[] = [];
+  for (const r of declared) {
+    const kind: KindName | undefined = kindOf.get(r.type);
+    if (kind === undefined) continue;
+    const pool = typeof r.inputs.pool === "string" ? r.inputs.pool.toLowerCase() : defaultPool?.toLowerCase();
+    if (pool === undefined) {
+      problems.push({ path: r.name, message: "has no pool: set pool on the resource, rgs:pool in the stack config (--stack), or RGS_POOL" });
+      continue;
+    }
+    const body = Object.fromEntries(Object.entries(r.inputs).filter(([k, v]) => !ARG_FIELDS.includes(k) && v !== undefined));
+    const parsed = kindDef(kind).schema.safeParse(body, { reportInput: true });
+    if (!parsed.success) {
+      problems.push(...toFieldIssues(parsed.error, r.name));
+      continue;
+    }
+    let objects = pools.get(pool);
+    if (!objects) {
+      objects = emptyPool(pool);
+      pools.set(pool, objects);
+    }
+    (objects[kind] as unknown[]).push({ ...(parsed.data as object), id: mockId(r.type, r.name) });
+  }
+  if (problems.length > 0) {
+    throw new RgsError("validation_failed", `the program declares objects that are not valid: ${problems.length} problem${problems.length > 1 ? "s" : ""}`, { details: problems });
+  }
+  return [...pools.values()];
+}
