@@ -14,15 +14,17 @@ export type Step = (typeof STEPS)[number];
 
 export interface EngineRun {
   provider: ProviderName;
+  /** Which of two sides with the same provider (the A/A run): 0 or 1. */
+  replica: number;
   /** Resources in the graph (the stack and the provider resources not counted). */
   count: number;
   /** Objects of each kind whose description the change step edits. */
   changedPerKind: number;
-  /** Wall-clock seconds of each Automation API call, CLI and program start included (the median of `samples`). */
+  /** Wall-clock seconds of each Automation API call, CLI and program start included: the median of `samples`. */
   seconds: Record<Step, number>;
-  /** Every timing of a step; a step that changes nothing (the no-op preview) may be timed more than once. */
+  /** Every timing of a step, one per round (the whole life: up, no-op preview, no-op up, change, destroy). */
   samples: Record<Step, number[]>;
-  /** What the engine reported, to show each step did what it should. */
+  /** What the engine reported in the last round, to show each step did what it should. */
   summaries: Record<Step, Record<string, number>>;
   state: StateSize;
 }
@@ -42,12 +44,21 @@ export interface StateSize {
 }
 
 /**
- * The environment every CLI run gets, recorded in the results. The stacks are thrown away, so the
- * engine writes state once at the end instead of the whole snapshot at each step
- * (PULUMI_SKIP_CHECKPOINTS): that keeps the run within its time on two cores and leaves out a
- * cost that grows with the square of the stack's size and is the same code for every provider.
+ * The environment of the headline runs, recorded in the results: what a user has (the engine
+ * writes the whole snapshot as each step starts and ends, and keeps a backup of each update),
+ * with the program transpiled only, as the test helpers run it.
  */
-export const ENGINE_ENV = {
+export const ENGINE_ENV: Record<string, string> = {
+  PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: "false",
+  PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+};
+
+/**
+ * The second table's environment: the engine writes state once at the end instead of the whole
+ * snapshot at each step, and no backup. It leaves out a cost that grows with the square of the
+ * stack's size, which is the same engine code for every provider, so per-resource costs show.
+ */
+export const SKIP_CHECKPOINTS_ENV: Record<string, string> = {
   PULUMI_SKIP_CHECKPOINTS: "true",
   PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: "true",
   PULUMI_NODEJS_TRANSPILE_ONLY: "true",
@@ -56,28 +67,39 @@ export const ENGINE_ENV = {
 const POOL = "pool01.contoso.com";
 const SETTLE_MS = 1500;
 
+export interface EngineOptions {
+  /** The sides, each deployed in a stack of its own; two of one provider make an A/A pair. */
+  providers?: readonly ProviderName[];
+  env?: Record<string, string>;
+  settleMs?: number;
+  /** Whole lives of the stack, each step timed once per round; the median is kept. */
+  rounds?: number;
+}
+
 /**
- * Deploys the graph of `count` resources with both providers, step by step: each step runs for one
- * provider and then the other (the order alternating), so a ratio compares runs seconds apart on a
- * machine whose load drifts.
+ * Deploys the graph of `count` resources with each side, step by step: each step runs for every
+ * side one right after the other, the order rotating from step to step, so a ratio compares runs
+ * seconds apart on a machine whose load drifts.
  */
-export async function runEnginePair(
-  count: number,
-  service: RunningService,
-  log: (line: string) => void,
-  options: { providers?: readonly ProviderName[]; env?: Record<string, string>; settleMs?: number; previewRepeats?: number } = {},
-): Promise<EngineRun[]> {
+export async function runEngineSides(count: number, service: RunningService, log: (line: string) => void, options: EngineOptions = {}): Promise<EngineRun[]> {
   const providers = options.providers ?? ["rgs", "floor"];
-  const env = { ...ENGINE_ENV, ...options.env };
+  const env = { ...SKIP_CHECKPOINTS_ENV, ...options.env };
+  const rounds = options.rounds ?? 3;
   const changedPerKind = Math.max(1, Math.round(count / 3 / 10));
-  const sides: { provider: ProviderName; project: Project; stack?: Stack; run: EngineRun }[] = providers.map((provider) => ({
-    provider,
-    project: copyProject("bench/program"),
-    run: { provider, count, changedPerKind, seconds: {}, samples: {}, summaries: {} } as EngineRun,
-  }));
+  const seen = new Map<ProviderName, number>();
+  const sides: { provider: ProviderName; project: Project; stack?: Stack; run: EngineRun }[] = providers.map((provider) => {
+    const replica = seen.get(provider) ?? 0;
+    seen.set(provider, replica + 1);
+    return {
+      provider,
+      project: copyProject("bench/program"),
+      run: { provider, replica, count, changedPerKind, seconds: {}, samples: {}, summaries: {} } as EngineRun,
+    };
+  });
+  const label = (run: EngineRun) => `${run.provider}${run.replica > 0 ? `#${run.replica + 1}` : ""}`;
   try {
     for (const side of sides) {
-      side.stack = await selectStack(side.project, `${side.provider}-${count}`, {
+      side.stack = await selectStack(side.project, `${label(side.run).replace("#", "-")}-${count}`, {
         env: { ...env, RGS_ENDPOINT: service.url, RGS_TOKEN: service.tokens.operator, RGS_POOL: POOL },
       });
       await side.stack.setAllConfig({
@@ -93,31 +115,35 @@ export async function runEnginePair(
       changeUp: async (stack) => changes(await stack.up()),
       destroy: async (stack) => changes(await stack.destroy()),
     };
-    // The no-op preview changes nothing, so it can be timed again; its median is less at the mercy of one noisy moment.
-    const rounds = STEPS.flatMap((step) => Array.from({ length: step === "noopPreview" ? (options.previewRepeats ?? 1) : 1 }, () => step));
-    for (const [i, step] of rounds.entries()) {
-      const order = i % 2 === 0 ? sides : [...sides].reverse();
-      for (const side of order) {
-        if (step === "changeUp") await side.stack!.setConfig("bench:changed", { value: String(changedPerKind) });
-        // The processes of the run before take a moment to go away; the run timed first in a pair
-        // was 5-14% slower without this pause.
-        await new Promise((res) => setTimeout(res, options.settleMs ?? SETTLE_MS));
-        const t0 = process.hrtime.bigint();
-        side.run.summaries[step] = await actions[step](side.stack!);
-        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-        (side.run.samples[step] ??= []).push(seconds);
-        side.run.seconds[step] = median(side.run.samples[step]);
-        log(`  ${side.provider.padEnd(5)} n=${count} ${step.padEnd(11)} ${seconds.toFixed(2).padStart(7)} s  ${JSON.stringify(side.run.summaries[step])}`);
-        if (step === "up") side.run.state = stateSize(side.project, side.stack!);
+    let turn = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (const step of STEPS) {
+        const shift = turn++ % sides.length;
+        const order = [...sides.slice(shift), ...sides.slice(0, shift)];
+        for (const side of order) {
+          if (step === "up") await side.stack!.setConfig("bench:changed", { value: "0" });
+          if (step === "changeUp") await side.stack!.setConfig("bench:changed", { value: String(changedPerKind) });
+          // The processes of the run before take a moment to go away; the run timed first in a pair
+          // was 5-14% slower without this pause.
+          await new Promise((res) => setTimeout(res, options.settleMs ?? SETTLE_MS));
+          const t0 = process.hrtime.bigint();
+          side.run.summaries[step] = await actions[step](side.stack!);
+          const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+          (side.run.samples[step] ??= []).push(seconds);
+          side.run.seconds[step] = median(side.run.samples[step]);
+          log(`  ${label(side.run).padEnd(7)} n=${count} r${round + 1} ${step.padEnd(11)} ${seconds.toFixed(2).padStart(7)} s  ${JSON.stringify(side.run.summaries[step])}`);
+          if (step === "up" && round === 0) side.run.state = stateSize(side.project, side.stack!);
+        }
       }
-    }
-    for (const { run } of sides) {
-      const { provider, summaries } = run;
-      expect(summaries.up.create === count + 1, `${provider} up created ${JSON.stringify(summaries.up)}`);
-      expect(summaries.noopPreview.same === count + 1, `${provider} no-op preview planned ${JSON.stringify(summaries.noopPreview)}`);
-      expect(summaries.noopUp.same === count + 1, `${provider} no-op up did ${JSON.stringify(summaries.noopUp)}`);
-      expect(summaries.changeUp.update === 3 * changedPerKind, `${provider} change up did ${JSON.stringify(summaries.changeUp)}`);
-      expect(summaries.destroy.delete === count + 1, `${provider} destroy did ${JSON.stringify(summaries.destroy)}`);
+      for (const { run } of sides) {
+        const { summaries } = run;
+        const who = `${label(run)} round ${round + 1}`;
+        expect(summaries.up.create === count + 1, `${who} up created ${JSON.stringify(summaries.up)}`);
+        expect(summaries.noopPreview.same === count + 1, `${who} no-op preview planned ${JSON.stringify(summaries.noopPreview)}`);
+        expect(summaries.noopUp.same === count + 1, `${who} no-op up did ${JSON.stringify(summaries.noopUp)}`);
+        expect(summaries.changeUp.update === 3 * changedPerKind, `${who} change up did ${JSON.stringify(summaries.changeUp)}`);
+        expect(summaries.destroy.delete === count + 1, `${who} destroy did ${JSON.stringify(summaries.destroy)}`);
+      }
     }
     return sides.map((s) => s.run);
   } finally {
@@ -125,7 +151,7 @@ export async function runEnginePair(
   }
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }

@@ -1,19 +1,34 @@
 /**
- * `npm run bench [-- --quick]`: the provider against the engine's floor, the service against its
- * floors, the size of state, and how deploy time grows with the number of resources. Writes
- * latest.json, summary.md and scaling.svg to bench/results, or to the directory --out names;
- * --render writes the last two again from the latest.json there.
+ * `npm run bench [-- --quick]`: the provider against the engine's floor (with the engine's default
+ * checkpoints, then without them at three sizes), the service against its floors, the size of
+ * state, agent requests per step through the shell backend, and the flow and export benchmarks.
+ * Writes latest.json, summary.md, scaling.svg, agent-requests.json, flow.json and export.json to
+ * bench/results, or to the directory --out names; --render writes summary.md and scaling.svg again
+ * from the latest.json there.
  */
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ENGINE_ENV, runEnginePair, STEPS, type EngineRun, type Step } from "./engine";
+import { ENGINE_ENV, runEngineSides, SKIP_CHECKPOINTS_ENV, STEPS, type EngineRun, type ProviderName, type Step } from "./engine";
 import { READ_OPS, runService, WRITE_OPS, type LoadResult, type StorageFloor } from "./service";
+import { writeAgentRequests, type AgentRequestsResults } from "./agent-requests";
+import { writeFlowBench, type FlowBenchResults } from "./flow";
+import { runExportBench, type ExportBenchResults } from "./export";
 import { renderSummary, scalingChart } from "./report";
 import { pulumiBinDir } from "../test/helpers/pulumi";
 import { startService } from "../test/helpers/service";
+
+/** One table of engine runs: every step of every side at each count, the median of `rounds`. */
+export interface EngineTable {
+  counts: number[];
+  env: Record<string, string>;
+  rounds: number;
+  runs: EngineRun[];
+  /** pulumi-rgs over the floor at each count. */
+  ratioByCount: Record<string, Record<Step, number>>;
+}
 
 export interface BenchResults {
   mode: "full" | "quick";
@@ -24,16 +39,19 @@ export interface BenchResults {
     /** The resource count the headline ratios are taken at. */
     count: number;
     counts: number[];
+    /** The headline's environment: the engine's default checkpoints. */
     env: Record<string, string>;
+    rounds: number;
     parallel: string;
     runs: EngineRun[];
     ratio: Record<Step, number>;
     ratioByCount: Record<string, Record<Step, number>>;
+    /** The floor against a second floor stack in the same rounds as the headline: how far a ratio of two equal runs strays. */
+    aa?: { count: number; ratio: Record<Step, number> };
+    /** The second table: the engine writing state once at the end (PULUMI_SKIP_CHECKPOINTS), at several sizes. */
+    skipCheckpoints?: EngineTable & { ratio: Record<Step, number> };
+    /** How time grows with the count, from the skipped-checkpoint table (the headline's in a quick run). */
     scaling: Scaling;
-    /** The floor against itself (full run): how far a ratio of two equal runs strays. */
-    aa?: { count: number; ratio: Record<Step, number>; runs: EngineRun[] };
-    /** pulumi-rgs over the floor with the engine writing the whole snapshot at each step (full run). */
-    withCheckpoints?: { count: number; env: Record<string, string>; ratio: Record<Step, number>; runs: EngineRun[] };
   };
   service: {
     secondsPerRun: number;
@@ -56,6 +74,12 @@ export interface BenchResults {
     floorBytesPerResource: number;
     breakdown: Record<string, number>;
   };
+  /** Agent requests per step through the shell backend (agent-requests.json). */
+  agentRequests?: AgentRequestsResults;
+  /** The call-flow benchmark (flow.json), when bench/flow.ts ran. */
+  flow?: FlowBenchResults;
+  /** rgs export (export.json), when bench/export.ts ran. */
+  export?: ExportBenchResults;
   goals: Goal[];
 }
 
@@ -69,7 +93,7 @@ export interface Goal {
 
 export interface Scaling {
   counts: number[];
-  /** Seconds of each step of run 1 (pulumi-rgs) at each count. */
+  /** Seconds of each step (median of the rounds) of pulumi-rgs at each count. */
   seconds: Record<Step, number[]>;
   floorSeconds: Record<Step, number[]>;
   /** Least-squares fit seconds = fixed + perResource * count, per step. */
@@ -93,13 +117,39 @@ const { values } = parseArgs({
 const quick = values.quick!;
 const outDir = resolve(values.out ?? join(__dirname, "results"));
 
-const plan = quick
-  ? { counts: [30], headline: 30, concurrencies: [1, 8, 32], seconds: 0.5, settleMs: 500, aaCount: 0, checkpointsCount: 0, previewRepeats: 1 }
-  : { counts: [100, 300, 1000], headline: 300, concurrencies: [1, 8, 32], seconds: 3, settleMs: 1500, aaCount: 100, checkpointsCount: 300, previewRepeats: 3 };
+interface Plan {
+  /** The headline (default checkpoints), with a second floor stack for the A/A ratio in the full run. */
+  headline: { count: number; rounds: number; aa: boolean };
+  /** The skipped-checkpoint table; none in a quick run. */
+  skipped?: { counts: number[]; rounds: number };
+  concurrencies: number[];
+  seconds: number;
+  settleMs: number;
+  agentCounts: number[];
+  exportCounts: number[];
+  exportRuns: number;
+}
+
+const plan: Plan = quick
+  ? { headline: { count: 30, rounds: 1, aa: false }, concurrencies: [1, 8, 32], seconds: 0.5, settleMs: 500, agentCounts: [10, 100], exportCounts: [100], exportRuns: 3 }
+  : {
+      headline: { count: 300, rounds: 3, aa: true },
+      skipped: { counts: [100, 300, 1000], rounds: 3 },
+      concurrencies: [1, 8, 32],
+      seconds: 3,
+      settleMs: 1500,
+      agentCounts: [10, 100, 1000],
+      exportCounts: [100, 300, 1000],
+      exportRuns: 5,
+    };
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
+
+const find = (runs: EngineRun[], provider: ProviderName, count: number, replica = 0) =>
+  runs.find((r) => r.provider === provider && r.count === count && r.replica === replica)!;
+const ratioOf = (a: EngineRun, b: EngineRun) => Object.fromEntries(STEPS.map((s) => [s, round(a.seconds[s] / b.seconds[s], 3)])) as Record<Step, number>;
 
 async function main(): Promise<void> {
   if (values.render) {
@@ -117,31 +167,43 @@ async function main(): Promise<void> {
   log(`== service (${plan.seconds} s per run, concurrency ${plan.concurrencies.join(", ")})`);
   const svc = await runService({ concurrencies: plan.concurrencies, seconds: plan.seconds }, log);
 
-  log(`== engine (${plan.counts.join(", ")} resources; pulumi-rgs and the no-op floor)`);
-  const runs: EngineRun[] = [];
+  const h = plan.headline;
+  const sides: ProviderName[] = h.aa ? ["rgs", "floor", "floor"] : ["rgs", "floor"];
+  log(`== engine, default checkpoints: ${h.count} resources, ${sides.join(", ")}, ${h.rounds} round${h.rounds > 1 ? "s" : ""}`);
   const service = await startService({});
-  let aa: EngineRun[] = [];
-  let checkpointed: EngineRun[] = [];
+  let headlineRuns: EngineRun[];
+  const skippedRuns: EngineRun[] = [];
   try {
-    for (const count of plan.counts) runs.push(...(await runEnginePair(count, service, log, { settleMs: plan.settleMs, previewRepeats: plan.previewRepeats })));
-    if (plan.aaCount > 0) {
-      log(`== engine A/A: the floor against itself at ${plan.aaCount} resources, the noise in a ratio`);
-      aa = await runEnginePair(plan.aaCount, service, log, { providers: ["floor", "floor"], settleMs: plan.settleMs, previewRepeats: plan.previewRepeats });
-    }
-    if (plan.checkpointsCount > 0) {
-      log(`== engine with the engine's default checkpoints (a full snapshot written at each step), ${plan.checkpointsCount} resources`);
-      checkpointed = await runEnginePair(plan.checkpointsCount, service, log, { env: { PULUMI_SKIP_CHECKPOINTS: "false" }, settleMs: plan.settleMs });
+    headlineRuns = await runEngineSides(h.count, service, log, { providers: sides, env: ENGINE_ENV, settleMs: plan.settleMs, rounds: h.rounds });
+    if (plan.skipped) {
+      for (const count of plan.skipped.counts) {
+        log(`== engine, PULUMI_SKIP_CHECKPOINTS: ${count} resources, ${plan.skipped.rounds} rounds`);
+        skippedRuns.push(...(await runEngineSides(count, service, log, { env: SKIP_CHECKPOINTS_ENV, settleMs: plan.settleMs, rounds: plan.skipped.rounds })));
+      }
     }
   } finally {
     await service.stop();
   }
 
-  const ratioOf = (a: EngineRun, b: EngineRun) => Object.fromEntries(STEPS.map((s) => [s, round(a.seconds[s] / b.seconds[s], 3)])) as Record<Step, number>;
-  const ratioAt = (count: number) =>
-    ratioOf(runs.find((r) => r.provider === "rgs" && r.count === count)!, runs.find((r) => r.provider === "floor" && r.count === count)!);
-  const headline = runs.find((r) => r.provider === "rgs" && r.count === plan.headline)!;
-  const floorHeadline = runs.find((r) => r.provider === "floor" && r.count === plan.headline)!;
+  log(`== agent requests per step through the shell backend (${plan.agentCounts.join(", ")} objects)`);
+  const agentRequests = await writeAgentRequests(outDir, plan.agentCounts, log);
 
+  let flow: FlowBenchResults | undefined;
+  if (existsSync(join(__dirname, "flow.ts"))) {
+    log("== call flows (bench/flow.ts)");
+    flow = await writeFlowBench(outDir, quick);
+    log(`  ${flow.simulate.callsPerSecond} simulated calls/s over ${flow.pool.objects} objects; a ${flow.draw.nodes}-node diagram in ${flow.draw.svgMs} ms`);
+  }
+  let exported: ExportBenchResults | undefined;
+  if (existsSync(join(__dirname, "export.ts"))) {
+    log(`== rgs export (bench/export.ts, ${plan.exportCounts.join(", ")} objects)`);
+    exported = await runExportBench({ counts: plan.exportCounts, runs: plan.exportRuns, out: outDir });
+    log(`  ${exported.results.map((r) => `${r.count}: ${r.seconds} s`).join(", ")}`);
+  }
+
+  const headline = find(headlineRuns, "rgs", h.count);
+  const floorHeadline = find(headlineRuns, "floor", h.count);
+  const table = plan.skipped;
   const at8 = (op: string) => svc.load.find((r) => r.op === op && r.concurrency === 8)!;
   const floor8 = at8("floor").opsPerSecond;
   const perOp = Object.fromEntries([...READ_OPS, ...WRITE_OPS].map((op) => [op, round(at8(op).opsPerSecond / floor8, 3)]));
@@ -166,19 +228,26 @@ async function main(): Promise<void> {
       pulumi: pulumiVersion,
     },
     engine: {
-      count: plan.headline,
-      counts: plan.counts,
+      count: h.count,
+      counts: [h.count],
       env: ENGINE_ENV,
+      rounds: h.rounds,
       parallel: "default (4 x GOMAXPROCS)",
-      runs,
-      ratio: ratioAt(plan.headline),
-      ratioByCount: Object.fromEntries(plan.counts.map((c) => [String(c), ratioAt(c)])),
-      scaling: scaling(runs, plan.counts),
-      aa: aa.length === 2 ? { count: plan.aaCount, ratio: ratioOf(aa[0], aa[1]), runs: aa } : undefined,
-      withCheckpoints:
-        checkpointed.length === 2
-          ? { count: plan.checkpointsCount, env: { PULUMI_SKIP_CHECKPOINTS: "false" }, ratio: ratioOf(checkpointed[0], checkpointed[1]), runs: checkpointed }
-          : undefined,
+      runs: headlineRuns,
+      ratio: ratioOf(headline, floorHeadline),
+      ratioByCount: { [String(h.count)]: ratioOf(headline, floorHeadline) },
+      aa: h.aa ? { count: h.count, ratio: ratioOf(find(headlineRuns, "floor", h.count, 1), floorHeadline) } : undefined,
+      skipCheckpoints: table
+        ? {
+            counts: table.counts,
+            env: SKIP_CHECKPOINTS_ENV,
+            rounds: table.rounds,
+            runs: skippedRuns,
+            ratio: ratioOf(find(skippedRuns, "rgs", table.counts.includes(h.count) ? h.count : table.counts[0]), find(skippedRuns, "floor", table.counts.includes(h.count) ? h.count : table.counts[0])),
+            ratioByCount: Object.fromEntries(table.counts.map((c) => [String(c), ratioOf(find(skippedRuns, "rgs", c), find(skippedRuns, "floor", c))])),
+          }
+        : undefined,
+      scaling: table ? scaling(skippedRuns, table.counts) : scaling(headlineRuns, [h.count]),
     },
     service: {
       secondsPerRun: plan.seconds,
@@ -199,6 +268,9 @@ async function main(): Promise<void> {
       floorBytesPerResource: floorHeadline.state.bytesPerResource,
       breakdown: headline.state.breakdown,
     },
+    agentRequests,
+    flow,
+    export: exported,
     goals: [],
   };
   results.goals = goals(results);
@@ -231,8 +303,8 @@ function goals(r: BenchResults): Goal[] {
 }
 
 function scaling(runs: EngineRun[], counts: number[]): Scaling {
-  const secondsOf = (provider: string) =>
-    Object.fromEntries(STEPS.map((s) => [s, counts.map((c) => runs.find((r) => r.provider === provider && r.count === c)!.seconds[s])])) as Record<
+  const secondsOf = (provider: ProviderName) =>
+    Object.fromEntries(STEPS.map((s) => [s, counts.map((c) => find(runs, provider, c).seconds[s])])) as Record<
       Step,
       number[]
     >;

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResults } from "./main";
-import { STEPS, type Step } from "./engine";
+import { STEPS, type EngineRun, type Step } from "./engine";
+import { AGENT_STEPS } from "./agent-requests";
 import { lineChart, type Series } from "./plot";
 
 const STEP_LABEL: Record<Step, string> = {
@@ -54,46 +55,54 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
     "| --- | --- | --- | --- |",
     ...r.goals.map((g) => `| \`${g.key}\` | ${g.op} ${g.target} | ${g.value} | ${g.met ? "met" : "**not met**"} |`),
     "",
-    `## 1. The provider against the engine's floor (${r.engine.count} resources)`,
+    `## 1. The provider against the engine's floor (${r.engine.count} resources, the engine's default checkpoints)`,
     "",
     "The same graph (agent groups → queues → workflows, a third each) deployed with pulumi-rgs against a running service, " +
-      "and with a no-op dynamic provider of the same types, inputs and dependencies whose `create` only returns an id. " +
-      "Wall-clock seconds of each Automation API call, CLI and program start included, file backend, default `--parallel`, " +
-      `${Object.entries(r.engine.env)
-        .map(([k, v]) => `\`${k}=${v}\``)
-        .join(", ")}. Each step runs for one provider right after the other, after a pause of its own` +
-      `${r.mode === "full" ? "; the no-op preview is timed three times each and the median kept" : ""}.`,
+      "and with a no-op dynamic provider of the same types, inputs and dependencies whose `create` only returns an id (`bench/program/floor.ts`). " +
+      "The floor gets what the provider gets: its resource constructors run with stack traces off as pulumi-rgs's do, the same program, the same " +
+      "`PULUMI_NODEJS_TRANSPILE_ONLY`, the same CLI and environment. Wall-clock seconds of each Automation API call, CLI and program start included, " +
+      `file backend, default \`--parallel\`, ${envText(r.engine.env)}: checkpoints as the engine writes them by default (the whole snapshot as each step starts and ends) and a backup of each update. ` +
+      `${roundsText(r.engine.rounds)} Each step runs for every side right after the other, the order rotating, after a pause of its own.`,
     "",
-    `| step | ${r.engine.counts.map((c) => `pulumi-rgs ${c}`).join(" | ")} | ${r.engine.counts.map((c) => `floor ${c}`).join(" | ")} | ${r.engine.counts.map((c) => `ratio ${c}`).join(" | ")} |`,
-    `| --- | ${r.engine.counts.map(() => "---:").join(" | ")} | ${r.engine.counts.map(() => "---:").join(" | ")} | ${r.engine.counts.map(() => "---:").join(" | ")} |`,
   );
-  const run = (p: string, c: number) => r.engine.runs.find((x) => x.provider === p && x.count === c)!;
-  for (const step of STEPS) {
-    L.push(
-      `| ${STEP_LABEL[step]} | ${r.engine.counts.map((c) => s(run("rgs", c).seconds[step])).join(" | ")} | ${r.engine.counts
-        .map((c) => s(run("floor", c).seconds[step]))
-        .join(" | ")} | ${r.engine.counts.map((c) => r.engine.ratioByCount[String(c)][step].toFixed(2)).join(" | ")} |`,
-    );
-  }
-  L.push("");
+  const run = (runs: EngineRun[], p: string, c: number, replica = 0) => runs.find((x) => x.provider === p && x.count === c && (x.replica ?? 0) === replica)!;
+  const spread = (x: EngineRun, step: Step) => (x.samples[step].length > 1 ? ` (${s(Math.min(...x.samples[step]))}–${s(Math.max(...x.samples[step]))})` : "");
+  const rgs = run(r.engine.runs, "rgs", r.engine.count);
+  const floor = run(r.engine.runs, "floor", r.engine.count);
   const aa = r.engine.aa;
+  const floor2 = aa ? run(r.engine.runs, "floor", r.engine.count, 1) : undefined;
+  L.push(
+    `| step | pulumi-rgs s | floor s | ratio |${floor2 ? " second floor s | A/A ratio |" : ""}`,
+    `| --- | ---: | ---: | ---: |${floor2 ? " ---: | ---: |" : ""}`,
+    ...STEPS.map(
+      (step) =>
+        `| ${STEP_LABEL[step]} | ${s(rgs.seconds[step])}${spread(rgs, step)} | ${s(floor.seconds[step])}${spread(floor, step)} | **${r.engine.ratio[step].toFixed(2)}** |` +
+        (floor2 && aa ? ` ${s(floor2.seconds[step])}${spread(floor2, step)} | ${aa.ratio[step].toFixed(2)} |` : ""),
+    ),
+    "",
+  );
   if (aa) {
     L.push(
-      `How much a ratio strays by chance: the floor against itself at ${aa.count} resources, run the same way, gave ` +
-        `${STEPS.map((step) => `${aa.ratio[step].toFixed(2)} (${plain(STEP_LABEL[step])})`).join(", ")}.`,
+      `The A/A column is a second stack of the floor, run in the same rounds as the other two: its ratio to the first floor stack shows how far a ratio of two equal runs strays on this machine (${STEPS.map((step) => `${aa.ratio[step].toFixed(2)}`).join(", ")}).`,
       "",
     );
   }
-  const cp = r.engine.withCheckpoints;
-  if (cp) {
-    const rgs = cp.runs.find((x) => x.provider === "rgs")!;
-    const floor = cp.runs.find((x) => x.provider === "floor")!;
+  const sk = r.engine.skipCheckpoints;
+  if (sk) {
     L.push(
-      `With the engine's default checkpoints (\`PULUMI_SKIP_CHECKPOINTS=false\`: the whole snapshot written as each step starts and ends), ${cp.count} resources:`,
+      `### Without checkpoints, at ${sk.counts.join(", ")} resources`,
       "",
-      "| step | pulumi-rgs | floor | ratio |",
-      "| --- | ---: | ---: | ---: |",
-      ...STEPS.map((step) => `| ${STEP_LABEL[step]} | ${s(rgs.seconds[step])} | ${s(floor.seconds[step])} | ${cp.ratio[step].toFixed(2)} |`),
+      `${envText(sk.env)}: the engine writes the state once at the end, so the cost of writing a snapshot that grows with the stack at every step ` +
+        `(the same engine code for both providers, but proportional to the size of state) is left out and per-resource costs show. ${roundsText(sk.rounds)}`,
+      "",
+      `| step | ${sk.counts.map((c) => `pulumi-rgs ${c}`).join(" | ")} | ${sk.counts.map((c) => `floor ${c}`).join(" | ")} | ${sk.counts.map((c) => `ratio ${c}`).join(" | ")} |`,
+      `| --- | ${sk.counts.map(() => "---:").join(" | ")} | ${sk.counts.map(() => "---:").join(" | ")} | ${sk.counts.map(() => "---:").join(" | ")} |`,
+      ...STEPS.map(
+        (step) =>
+          `| ${STEP_LABEL[step]} | ${sk.counts.map((c) => s(run(sk.runs, "rgs", c).seconds[step])).join(" | ")} | ${sk.counts
+            .map((c) => s(run(sk.runs, "floor", c).seconds[step]))
+            .join(" | ")} | ${sk.counts.map((c) => sk.ratioByCount[String(c)][step].toFixed(2)).join(" | ")} |`,
+      ),
       "",
     );
   }
@@ -104,7 +113,10 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
     "",
     `\`rgs serve\` (SQLite, WAL, synchronous=FULL) under autocannon from the benchmark's process, ${sv.secondsPerRun} s per run ` +
       "(delete: as many requests as the create run made objects). The HTTP floor is `GET /bench/floor` on a Fastify server with the " +
-      "service's options in a process of its own (no auth, no store, no log; `bench/floor-server.ts`). Every request but the floor carries a bearer token; " +
+      "service's options (no auth, no store, no log; `bench/floor-server.js`). Like with like: the service and the floor each run as a plain " +
+      "`node <file>.js` process of their own from the built JavaScript (no TypeScript loader in either), stdout to a file nobody reads during the load " +
+      "(the service writes its request log there as it would in production), started and stopped the same way; the load generator is the " +
+      "benchmark's process, so on two cores the server under test has a core to itself. Every request but the floor carries a bearer token; " +
       "create sends an Idempotency-Key, update an If-Match with the etag its connection last got.",
     "",
     `| operation | ${sv.concurrencies.map((c) => `ops/s c=${c}`).join(" | ")} | ${sv.concurrencies.map((c) => `p50 / p99 ms c=${c}`).join(" | ")} |`,
@@ -156,6 +168,8 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
   L.push(
     "## 4. Scaling",
     "",
+    sk ? `From the table without checkpoints (${sk.counts.join(", ")} resources), medians of ${sk.rounds} rounds.` : "From the headline runs.",
+    "",
     `![seconds against resources](${chartFile})`,
     "",
     "| step | fixed s | s per resource | r² | marginal cost, largest / smallest counts |",
@@ -173,9 +187,78 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
     "",
   );
 
+  const ar = r.agentRequests;
+  if (ar) {
+    const at = (n: number) => ar.results.find((x) => x.objects === n)!;
+    L.push(
+      "## 5. Agent requests per step (shell backend)",
+      "",
+      "Counted, not timed: the shell backend (`sdk/shell`) against the cmdlet-level fake agent (`test/helpers/fake-agent`), N objects in one pool " +
+        "(agent groups, queues, workflows, a third each, each referencing one of the kind before). Each step runs in a backend of its own, as each " +
+        "Pulumi run has a provider process of its own whose cache starts cold: create every object in order, refresh them all at once, update a tenth " +
+        "of each kind, delete everything (workflows, queues, agent groups). The agent's request log and the backend's counters agree on every count " +
+        `(\`bench/agent-requests.ts\`, \`agent-requests.json\`; \`test/integration/shell-request-counts.test.ts\` asserts the bounds for 10 and 100). ` +
+        "The bounds: a refresh costs at most one list per kind plus one (5 kinds: 6); a create costs one write plus its name lookup, the lookups " +
+        "answered from one list per kind; an update and a delete one request each, plus the same lists.",
+      "",
+      `| step | ${ar.counts.map((n) => `N=${n}: requests / operations`).join(" | ")} | ${ar.counts.map((n) => `bound N=${n}`).join(" | ")} | what the requests were (N=${ar.counts[ar.counts.length - 1]}) |`,
+      `| --- | ${ar.counts.map(() => "---:").join(" | ")} | ${ar.counts.map(() => "---:").join(" | ")} | --- |`,
+      ...AGENT_STEPS.map((step) => {
+        const last = at(ar.counts[ar.counts.length - 1]).steps[step];
+        const what = Object.entries(last.byCmdlet)
+          .map(([c, k]) => `${k} ${c}`)
+          .join(", ");
+        return `| ${step} | ${ar.counts.map((n) => `${at(n).steps[step].requests} / ${at(n).steps[step].operations}`).join(" | ")} | ${ar.counts.map((n) => `${at(n).steps[step].bound}${at(n).steps[step].withinBound ? "" : " **exceeded**"}`).join(" | ")} | ${what} |`;
+      }),
+      "",
+    );
+  }
+
+  const fl = r.flow;
+  if (fl) {
+    L.push(
+      "## 6. Call flows (`bench/flow.ts`)",
+      "",
+      `${fl.mode === "quick" ? "Quick mode. " : ""}Simulated calls over a pool of ${fl.pool.objects} objects: **${fl.simulate.callsPerSecond} calls/s** ` +
+        `(${fl.simulate.calls} calls in ${fl.simulate.seconds} s; indexing the pool ${fl.simulate.indexMs} ms). A ${fl.draw.nodes}-node, ${fl.draw.edges}-edge flow ` +
+        `drawn as SVG in **${fl.draw.svgMs} ms** (median of ${fl.draw.draws}; the first draw, loading Graphviz's WebAssembly, ${fl.draw.firstSvgMs} ms), as Mermaid in ${fl.draw.mermaidMs} ms. ` +
+        `Whole-pool passes over 1,000 objects: graph ${fl.pool1000.graphMs} ms, lint ${fl.pool1000.lintMs} ms. Figures in \`flow.json\`.`,
+      "",
+    );
+  }
+
+  const ex = r.export;
+  if (ex) {
+    L.push(
+      "## 7. `rgs export` (`bench/export.ts`)",
+      "",
+      `A pool of N objects in \`rgs serve\` read over HTTP, the program generated and written; median of ${ex.runsPerCount} runs. Goal: 1,000 objects in ≤ ${ex.goal.target} s ` +
+        `(${ex.goal.met ? "met" : "**not met**"}${ex.results.some((x) => x.count === 1000) ? "" : ": not measured at 1,000 in this run"}).`,
+      "",
+      "| objects | seconds | read | generate | write | program bytes |",
+      "| ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...ex.results.map((x) => `| ${x.count} | ${x.seconds} | ${x.readSeconds} | ${x.generateSeconds} | ${x.writeSeconds} | ${x.programBytes} |`),
+      "",
+      ex.results.length >= 3 ? `Fit: ${ex.fit.fixed} s + ${ex.fit.perObject} s per object, r² ${ex.fit.r2}; growth of the per-object cost, largest over smallest counts, ${ex.growth}.` : "",
+      "",
+    );
+  }
+
   const notes = join(__dirname, "notes.md");
   if (existsSync(notes)) L.push(readFileSync(notes, "utf8").trim(), "");
   return `${L.join("\n")}\n`;
+}
+
+function envText(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `\`${k}=${v}\``)
+    .join(", ");
+}
+
+function roundsText(rounds: number): string {
+  return rounds > 1
+    ? `Each figure is the median of ${rounds} rounds, a round being the stack's whole life (up, no-op preview, no-op up, change, destroy); the lowest and highest are in brackets.`
+    : "One round (the stack's whole life once): a smoke run, not a measurement.";
 }
 
 function plain(s: string): string {

@@ -1,16 +1,24 @@
 /**
  * Part 2 of the benchmark: the Response Group service under load from this process (autocannon),
  * against two floors measured in the same run: a no-op route on a Fastify server with the
- * service's options in a process of its own (the HTTP floor, floor-server.ts) and raw
- * better-sqlite3 inserts with the service's durability settings (the storage floor).
+ * service's options (the HTTP floor, floor-server.js) and raw better-sqlite3 inserts with the
+ * service's durability settings (the storage floor).
+ *
+ * The service and the HTTP floor run the same way: each a plain `node <file>.js` process of its
+ * own, from the built JavaScript, no loader, stdout to a file that nobody reads while the load
+ * runs. So neither shares a core with the load generator, and neither pays for the other's way of
+ * starting or logging: the service writes its request log as it does in production, to a file.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { makeTempDir, removeDir, startService, type RunningService } from "../test/helpers/service";
-import { FLOOR_PATH } from "./floor-server";
+import { CLI, makeTempDir, randomTokens, removeDir, tokenSpec, type Tokens } from "../test/helpers/service";
+
+const FLOOR_PATH = "/bench/floor";
+const FLOOR_SERVER = resolve(__dirname, "floor-server.js");
 
 export const OPS = ["floor", "get", "listByName", "create", "update", "delete"] as const;
 export type Op = (typeof OPS)[number];
@@ -60,8 +68,10 @@ export async function runService(
   log(
     `  storage floor: ${storage.insertsPerSecond.toFixed(0)} inserts/s, ${storage.batchedInsertsPerSecond.toFixed(0)} inserts/s eight to a commit, ${storage.selectsPerSecond.toFixed(0)} selects/s`,
   );
-  const service = await startService();
-  const floor = await startFloor();
+  const tokens = randomTokens();
+  const data = makeTempDir("rgs-bench-service-");
+  const service = { ...(await startServer("rgs serve", [CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--data", data, "--pool", POOL], { RGS_TOKENS: tokenSpec(tokens) })), tokens };
+  const floor = await startServer("the HTTP floor", [FLOOR_SERVER, FLOOR_PATH], {});
   try {
     const bearer = { authorization: `Bearer ${service.tokens.operator}` };
     const auth = { ...bearer, "content-type": "application/json" };
@@ -152,34 +162,56 @@ export async function runService(
   } finally {
     await floor.stop();
     await service.stop();
+    removeDir(data);
   }
 }
 
-interface Floor {
+interface Server {
   url: string;
+  /** The process's stdout so far (its log). */
+  output(): string;
   stop(): Promise<void>;
 }
 
-/** Starts floor-server.ts in a process of its own, as `rgs serve` runs in one. */
-async function startFloor(): Promise<Floor> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "floor-server.ts")], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+/** Starts `node <args>` with stdout to a file, and waits for its {"msg":"listening","address"} line. */
+async function startServer(what: string, args: string[], env: Record<string, string>): Promise<Server> {
+  const dir = makeTempDir("rgs-bench-server-");
+  const logFile = join(dir, "stdout.log");
+  const fd = openSync(logFile, "w");
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  if (!env.RGS_TOKENS) delete childEnv.RGS_TOKENS;
+  delete childEnv.RGS_RATE_LIMIT;
+  const child = spawn(process.execPath, args, { stdio: ["ignore", fd, "inherit"], env: childEnv });
+  closeSync(fd);
   const exited = new Promise<void>((res) => child.once("exit", () => res()));
+  const output = () => readFileSync(logFile, "utf8");
   const url = await new Promise<string>((res, rej) => {
-    let out = "";
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const m = /"address":"([^"]+)"/.exec(out);
-      if (m) res(m[1]);
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const m = /"msg":"listening"[^\n]*"address":"([^"]+)"|"address":"([^"]+)"[^\n]*"msg":"listening"/.exec(output());
+      if (m) {
+        clearInterval(poll);
+        res(m[1] ?? m[2]);
+      } else if (Date.now() - started > 30_000) {
+        clearInterval(poll);
+        child.kill("SIGKILL");
+        rej(new Error(`${what} did not log "listening" within 30 s`));
+      }
+    }, 50);
+    child.once("exit", (code) => {
+      clearInterval(poll);
+      rej(new Error(`${what} exited (${code}) before listening`));
     });
-    child.once("exit", (code) => rej(new Error(`the floor server exited (${code}) before listening`)));
   });
   return {
     url,
+    output,
     async stop() {
       child.kill("SIGTERM");
+      const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
+      clearTimeout(force);
+      removeDir(dir);
     },
   };
 }
@@ -246,7 +278,7 @@ async function load(target: { url: string }, o: LoadOptions): Promise<LoadResult
   };
 }
 
-async function call(service: RunningService, method: string, path: string, headers: Record<string, string>, body?: string): Promise<unknown> {
+async function call(service: { url: string; tokens: Tokens }, method: string, path: string, headers: Record<string, string>, body?: string): Promise<unknown> {
   const res = await fetch(`${service.url}${path}`, { method, headers, body });
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
   return res.json();
