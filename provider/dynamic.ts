@@ -11,6 +11,7 @@ import { fieldsOf, kindDef, type KindArgs, type KindBodies } from "../sdk/model/
 import type { KindName } from "../sdk/model/kind";
 import type { ServerFields } from "../sdk/views";
 import { EXTRA_OUTPUTS } from "./lifecycle";
+import type * as Report from "./preview-report";
 
 /** A value or nested value that may be an Output of another resource. */
 export type Inputs<T> = T extends readonly (infer U)[]
@@ -129,5 +130,7 @@ export abstract class RgsResource<K extends KindName> extends pulumi.dynamic.Res
     } finally {
       Error.stackTraceLimit = limit;
     }
+    // Only a preview reports, so only a preview loads the call-flow code.
+    if (pulumi.runtime.isDryRun()) (require("./preview-report") as typeof Report).declareForReport(kind, name, args, this);
   }
 }
