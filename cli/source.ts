@@ -1,13 +1,15 @@
 /**
  * Where the call-flow commands read a pool's objects from: the Response Group service
- * (`--endpoint URL`, the token from RGS_TOKEN, never from argv), an export file (`--file`), or a
- * Pulumi program before it is deployed (`--program DIR`).
+ * (`--endpoint URL`, the token from RGS_TOKEN, never from argv), a real pool through the
+ * Management Shell agent (`--shell '<command>'`), an export file (`--file`), or a Pulumi program
+ * before it is deployed (`--program DIR`).
  */
 import { readFileSync } from "node:fs";
 import type { Backend } from "../sdk/backend";
 import { describeError, RgsError } from "../sdk/errors";
 import { emptyPool, type FlowObject, type PoolObjects } from "../sdk/flow/pool";
 import { HttpBackend } from "../sdk/http-client";
+import { ShellBackend } from "../sdk/shell/index";
 import { KIND_NAMES, kindDef, toFieldIssues, type KindName } from "../sdk/model/index";
 import { loadProgram } from "./program";
 
@@ -17,6 +19,7 @@ export class UsageError extends Error {}
 /** The options every call-flow command takes to name its source. */
 export const SOURCE_OPTIONS = {
   endpoint: { type: "string" },
+  shell: { type: "string" },
   pool: { type: "string" },
   file: { type: "string" },
   program: { type: "string" },
@@ -25,6 +28,7 @@ export const SOURCE_OPTIONS = {
 
 export const SOURCE_USAGE = `source, one of:
   --endpoint URL  the Response Group service, e.g. http://127.0.0.1:8080; the token is read from RGS_TOKEN
+  --shell CMD     a real pool, through the Management Shell agent this command line starts
   --file FILE     an export: {"pool": "<fqdn>", "agent-groups": [...], "queues": [...], ...},
                   or {"pools": [{"pool": "<fqdn>", ...}, ...]}
   --program DIR   a Pulumi program, run under Pulumi's mocks before it is deployed;
@@ -33,6 +37,7 @@ export const SOURCE_USAGE = `source, one of:
 
 export interface SourceValues {
   endpoint?: string;
+  shell?: string;
   pool?: string;
   file?: string;
   program?: string;
@@ -48,37 +53,45 @@ export function refuseTokenInArgv(argv: readonly string[]): void {
 
 /** The one pool the values name, read from its source. */
 export async function loadPool(values: SourceValues, env: NodeJS.ProcessEnv = process.env): Promise<PoolObjects> {
-  const given = (["endpoint", "file", "program"] as const).filter((k) => values[k] !== undefined);
+  const given = (["endpoint", "shell", "file", "program"] as const).filter((k) => values[k] !== undefined);
   if (given.length > 1) throw new UsageError(`give one source, not ${given.map((k) => `--${k}`).join(" and ")}`);
   if (values.stack !== undefined && values.program === undefined) throw new UsageError("--stack names a stack of a --program");
   if (values.endpoint !== undefined) return loadFromService(values.endpoint, values.pool, env);
+  if (values.shell !== undefined) {
+    if (values.shell.trim() === "") throw new UsageError("--shell needs the agent's command line");
+    return loadFromBackend(new ShellBackend({ command: values.shell }), values.pool, "the pool");
+  }
   if (values.file !== undefined) return selectPool(loadExportFile(values.file), values.pool, `file ${values.file}`);
   if (values.program !== undefined) {
     const pools = await loadProgram(values.program, { stack: values.stack, pool: values.pool });
     return selectPool(pools.length > 0 ? pools : [emptyPool(values.pool)], values.pool, `program ${values.program}`);
   }
-  throw new UsageError("name a source: --endpoint URL, --file FILE or --program DIR");
+  throw new UsageError("name a source: --endpoint URL, --shell CMD, --file FILE or --program DIR");
 }
 
 async function loadFromService(endpoint: string, pool: string | undefined, env: NodeJS.ProcessEnv): Promise<PoolObjects> {
   if (!/^https?:\/\/[^\s]+$/.test(endpoint)) throw new UsageError(`--endpoint must be an http:// or https:// URL (got '${endpoint}')`);
   const token = env.RGS_TOKEN;
   if (token === undefined || token.trim() === "") throw new UsageError("RGS_TOKEN is not set: the service's bearer token is read from the environment");
-  const backend = new HttpBackend({ endpoint, token: token.trim(), userAgent: "rgs-cli" });
+  return loadFromBackend(new HttpBackend({ endpoint, token: token.trim(), userAgent: "rgs-cli" }), pool, `the service at ${endpoint}`);
+}
+
+async function loadFromBackend(backend: Backend, pool: string | undefined, what: string): Promise<PoolObjects> {
+  // The shell backend's agent process does not hold the event loop open; a command waiting on it must.
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     let fqdn = pool;
     if (fqdn === undefined) {
       const pools = await backend.listPools();
       if (pools.length !== 1) {
-        throw new UsageError(
-          pools.length === 0 ? `the service at ${endpoint} has no pools` : `the service has ${pools.length} pools (${pools.map((p) => p.fqdn).join(", ")}); name one with --pool`,
-        );
+        throw new UsageError(pools.length === 0 ? `${what} has no pools` : `${what} has ${pools.length} pools (${pools.map((p) => p.fqdn).join(", ")}); name one with --pool`);
       }
       fqdn = pools[0].fqdn;
     }
     return await readPool(backend, fqdn);
   } finally {
     await backend.close();
+    clearInterval(keepAlive);
   }
 }
 

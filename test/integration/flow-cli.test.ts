@@ -11,6 +11,8 @@ import { HttpBackend } from "../../sdk/http-client";
 import { KIND_NAMES } from "../../sdk/model/index";
 import type { PoolObjects } from "../../sdk/flow/pool";
 import { readPool } from "../../cli/source";
+import { ShellBackend } from "../../sdk/shell/index";
+import { fakeAgentCommand } from "../helpers/fake-agent/spawn";
 import { makeTempDir, removeDir, startService, type RunningService } from "../helpers/service";
 import { contoso } from "../unit/flow-fixtures";
 
@@ -48,7 +50,7 @@ function rgs(command: string, args: string[], env: Record<string, string | undef
 }
 
 /** Creates the fixture's objects in the service, in dependency order, with the service's ids. */
-async function seed(backend: HttpBackend, objects: PoolObjects): Promise<void> {
+async function seed(backend: HttpBackend | ShellBackend, objects: PoolObjects): Promise<void> {
   const ids = new Map<string, string>();
   for (const kind of KIND_NAMES) {
     for (const o of objects[kind]) {
@@ -262,5 +264,24 @@ describe("a Pulumi program before it is deployed (--program, under Pulumi's mock
     const r = await rgs("lint", ["--program", copy, "--pool", POOL], { RGS_TOKEN: undefined });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/first-line\.agentAlertTime: must be from 10 to 600 seconds \(got 5\)/);
+  });
+});
+
+describe("a real pool through the Management Shell agent (--shell, the fake agent)", () => {
+  it("simulates and draws from the pool's objects as the cmdlets return them", async () => {
+    const fake = fakeAgentCommand({ pools: [POOL] });
+    const backend = new ShellBackend({ command: fake.commandLine, env: fake.env, timeoutMs: 60_000 });
+    try {
+      await seed(backend, contoso().objects);
+    } finally {
+      await backend.close();
+    }
+    const env = { ...fake.env, RGS_TOKEN: undefined };
+    const r = await rgs("simulate", ["--shell", fake.commandLine, "--workflow", "Main Line", "--at", "2026-12-04T17:05", "--press", "1", "--json"], env);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout).outcome).toMatchObject({ action: "TransferToQueue", result: "answered", queue: { name: "Billing" }, agent: "sip:dave@contoso.com" });
+    const d = await rgs("diagram", ["--shell", fake.commandLine, "--pool", POOL, "--format", "dot"], env);
+    expect(d.status).toBe(0);
+    expect(d.stdout).toContain("Queue Front Desk");
   });
 });
