@@ -29,8 +29,9 @@ interface Result {
   stderr: string;
 }
 
+/** Runs dist/cli/<command>.js, or with command "rgs", the rgs command itself (dist/cli/main.js). */
 function rgs(command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  const file = join(DIST, `${command}.js`);
+  const file = join(DIST, `${command === "rgs" ? "main" : command}.js`);
   if (!existsSync(file)) throw new Error(`${file} is missing; run npx tsc -p tsconfig.json first`);
   const childEnv: Record<string, string | undefined> = { ...process.env, RGS_TOKEN: service.tokens.reader, ...env };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
@@ -154,6 +155,22 @@ describe("rgs simulate against the service", () => {
     const r = await rgs("simulate", ["--endpoint", service.url, "--workflow", "Sales"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no workflow named 'Sales' in pool pool01\.contoso\.com; there are 'Main Line' \(sip:main@contoso\.com\), 'Help Desk'/);
+  });
+});
+
+describe("through the rgs command", () => {
+  it("dispatches simulate, diagram, lint and diff, with their exit codes", async () => {
+    const help = await rgs("rgs", ["simulate", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: rgs simulate/);
+    const strict = await rgs("rgs", ["lint", "--endpoint", service.url, "--now", "2027-02-01T00:00:00Z", "--strict"]);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain("[holidays-past]");
+    const bad = await rgs("rgs", ["diagram", "--endpoint", service.url, "--workflow", "Main Line", "--format", "gif"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("usage: rgs diagram");
+    const diff = await rgs("rgs", ["diff", exported, exported]);
+    expect(diff.stdout).toBe("no changes\n");
   });
 });
 
