@@ -11,6 +11,9 @@ export interface TokenEntry {
   role: Role;
 }
 
+/** Tokens shorter than this could be guessed, however slowly failures are let through. */
+export const MIN_TOKEN_LENGTH = 32;
+
 /** Tokens as RGS_TOKENS writes them: "<token>:<role>,<token>:<role>". */
 export function parseTokens(spec: string): TokenEntry[] {
   const entries: TokenEntry[] = [];
@@ -26,13 +29,19 @@ export function parseTokens(spec: string): TokenEntry[] {
         // The token itself is never echoed, only its position.
         throw new Error(`RGS_TOKENS entry ${i + 1} must be <token>:<role> with role one of ${ROLES.join(", ")}`);
       }
-      if (token.length < 8 || /\s/.test(token)) {
-        throw new Error(`RGS_TOKENS entry ${i + 1}: a token must be at least 8 characters without spaces`);
-      }
-      entries.push({ digest: tokenDigest(token), role: role as Role });
+      entries.push(tokenEntry(token, role as Role, `RGS_TOKENS entry ${i + 1}`));
     });
   if (entries.length === 0) throw new Error("RGS_TOKENS lists no token");
   return entries;
+}
+
+/** One token and its role; `where` says where it came from, for the message (never the token). */
+export function tokenEntry(token: string, role: Role, where: string): TokenEntry {
+  if (/\s/.test(token)) throw new Error(`${where} (${role}): a token cannot hold spaces`);
+  if (token.length < MIN_TOKEN_LENGTH) {
+    throw new Error(`${where} (${role}): a token must be at least ${MIN_TOKEN_LENGTH} characters, since a shorter one can be guessed; generate one with: openssl rand -base64 32`);
+  }
+  return { digest: tokenDigest(token), role };
 }
 
 /** The SHA-256 of a token: what the service keeps and compares instead of the token. */

@@ -3,14 +3,17 @@
  * through the Management Shell agent (`--shell`).
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp, stdoutLog, type Log, type RateLimit } from "../backend/app";
-import { parseTokens, type TokenEntry } from "../backend/auth";
+import { parseTokens, tokenEntry, type TokenEntry } from "../backend/auth";
 import type { Configuration } from "../backend/configuration";
 import { PoolGateway } from "../backend/gateway";
-import { maskUrl, PostgresStore } from "../backend/store/postgres";
+import { parseAuthFailureLimit } from "../backend/plugins/auth";
+import { parseRateLimit } from "../backend/plugins/rate-limit";
+import { maskUrl, redactPassword } from "../backend/store/mask-url";
+import { PostgresStore } from "../backend/store/postgres";
 import { SqliteStore } from "../backend/store/sqlite";
 import type { Store } from "../backend/store/store";
 import { RgsError } from "../sdk/errors";
@@ -20,21 +23,32 @@ import { UsageError } from "./source";
 /** How long the gateway answers reads from one list of a kind. */
 const GATEWAY_CACHE_MS = 1000;
 
-export const USAGE = `usage: rgs serve [--host 127.0.0.1] [--port 8080] [--data ./.rgs] [--pool <fqdn> ...] [--database postgres://... | --shell '<agent command>']
+export const USAGE = `usage: rgs serve [--host 127.0.0.1] [--port 8080] [--data ./.rgs] [--pool <fqdn> ...] [--database-file <path> | --database postgres://... | --shell '<agent command>']
 
-  --host      address to listen on (default 127.0.0.1)
-  --port      port to listen on (default 8080; 0 picks a free one)
-  --data      directory for the SQLite file and the generated admin token (default ./.rgs)
-  --pool      provision this pool at start; repeat for several (with --shell: pools that must exist)
-  --database  postgres://... to use PostgreSQL instead of the SQLite file under --data
-  --shell     serve a real pool through the Management Shell agent this command starts, e.g.
-              'ssh admin@jump01 powershell.exe -NoProfile -NonInteractive -File C:\\rgs\\rgs-agent.ps1';
-              Idempotency-Keys are kept in the SQLite file under --data
+  --host           address to listen on (default 127.0.0.1)
+  --port           port to listen on (default 8080; 0 picks a free one)
+  --data           directory for the SQLite file and the generated admin token (default ./.rgs);
+                   made owner-only (0700), its files 0600
+  --pool           provision this pool at start; repeat for several (with --shell: pools that must exist)
+  --database-file  a file whose first line is the postgres:// URL: PostgreSQL instead of the SQLite
+                   file under --data, without the password in the command line
+  --database       the postgres:// URL itself; other users see it in ps, so prefer --database-file
+                   or RGS_DATABASE_URL. Precedence: --database, then --database-file, then RGS_DATABASE_URL
+  --shell          serve a real pool through the Management Shell agent this command starts, e.g.
+                   'ssh admin@jump01 powershell.exe -NoProfile -NonInteractive -File C:\\rgs\\rgs-agent.ps1';
+                   Idempotency-Keys are kept in the SQLite file under --data
 
 environment:
-  RGS_TOKENS      "<token>:admin,<token>:operator,<token>:reader"; without it an admin token
-                  is generated once and kept in <data>/admin-token
-  RGS_RATE_LIMIT  requests per second per token, e.g. "200" or "200/400" (rate/burst)`;
+  RGS_TOKENS              "<token>:admin,<token>:operator,<token>:reader", each token at least 32
+                          characters; without it an admin token is generated once and kept in
+                          <data>/admin-token
+  RGS_DATABASE_URL        the postgres:// URL, when neither --database nor --database-file is given
+  RGS_RATE_LIMIT          requests per second per token, e.g. "200" or "200/400" (rate/burst);
+                          rate 1 to 100000, burst 1 to 1000000 (default: no limit)
+  RGS_AUTH_FAILURE_LIMIT  failed authentications per client address, "<failures>/<seconds>"
+                          (default "20/60"); past it the address is answered 429 until the oldest
+                          failure is that many seconds old. "off" where all clients share one
+                          address (a proxy)`;
 
 export async function serve(args: string[]): Promise<number> {
   // The request log goes to stdout. If its reader goes away (EPIPE), the log is lost but the
@@ -50,6 +64,7 @@ export async function serve(args: string[]): Promise<number> {
         data: { type: "string", default: "./.rgs" },
         pool: { type: "string", multiple: true, default: [] },
         database: { type: "string" },
+        "database-file": { type: "string" },
         shell: { type: "string" },
       },
       strict: true,
@@ -60,16 +75,20 @@ export async function serve(args: string[]): Promise<number> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got '${values.port}')`);
-  const data = resolve(values.data);
-  mkdirSync(data, { recursive: true, mode: 0o700 });
-
   const log = stdoutLog();
+  const data = privateDirectory(resolve(values.data), log);
   const tokens = loadTokens(data, log);
-  if (values.shell !== undefined && values.database !== undefined) {
-    throw new UsageError("--shell and --database name two places for the configuration; a real pool keeps its own, so give one");
+  const database = databaseUrl(values.database, values["database-file"]);
+  if (values.shell !== undefined && database !== undefined) {
+    throw new UsageError(`--shell and ${database.from} name two places for the configuration; a real pool keeps its own, so give one`);
   }
-  const rateLimit = rateLimitFromEnv();
-  const store = await openStore(values.database, data, log);
+  const rateLimit = fromEnv(() => (process.env.RGS_RATE_LIMIT ? parseRateLimit(process.env.RGS_RATE_LIMIT) : undefined));
+  // Checked here so a bad value stops the start; the auth plugin reads the same variable.
+  fromEnv(() => parseAuthFailureLimit(process.env.RGS_AUTH_FAILURE_LIMIT));
+  if (database?.from === "--database" && maskUrl(database.url) !== database.url) {
+    log({ level: "warn", msg: "the database password is in the command line, where other users see it; use --database-file or RGS_DATABASE_URL" });
+  }
+  const store = await openStore(database, data, log);
   let configuration: Configuration | undefined;
   if (values.shell !== undefined) {
     if (values.shell.trim() === "") throw new UsageError("--shell needs the command line that starts the agent");
@@ -95,7 +114,7 @@ export async function serve(args: string[]): Promise<number> {
     msg: "listening",
     address,
     data,
-    ...(values.database === undefined ? {} : { database: maskUrl(values.database) }),
+    ...(database === undefined ? {} : { database: maskUrl(database.url), databaseFrom: database.from }),
     ...(values.shell === undefined ? {} : { shell: maskSecrets(values.shell) }),
     pools: values.pool,
   });
@@ -115,37 +134,151 @@ export async function serve(args: string[]): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
+function fromEnv<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The data directory, made owner-only whatever it was: it holds the admin token and the database. */
+function privateDirectory(data: string, log: Log): string {
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  makePrivate(data, 0o700, log, "--data");
+  return data;
+}
+
+/** Takes group and other permissions away from `path`, telling the log when there were some. */
+function makePrivate(path: string, mode: number, log: Log, what: string): void {
+  let was: number;
+  try {
+    was = statSync(path).mode & 0o777;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  if (was === mode) return;
+  try {
+    chmodSync(path, mode);
+  } catch (e) {
+    throw new UsageError(`${what} ${path} is ${octal(was)} and cannot be made ${octal(mode)} (${(e as NodeJS.ErrnoException).code}); it must belong to the user rgs serve runs as`);
+  }
+  if ((was & 0o077) !== 0) log({ level: "warn", msg: "made private", path, was: octal(was), now: octal(mode) });
+}
+
+const octal = (mode: number) => `0${mode.toString(8)}`;
+
+/** The database URL and where it came from: --database, then --database-file, then RGS_DATABASE_URL. */
+function databaseUrl(flag: string | undefined, file: string | undefined): { url: string; from: string } | undefined {
+  if (flag !== undefined) return { url: flag, from: "--database" };
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new UsageError(`--database-file ${file} cannot be read (${(e as NodeJS.ErrnoException).code}); it must hold the postgres:// URL on its first line`);
+    }
+    const url = text.split(/\r?\n/, 1)[0].trim();
+    if (url === "") throw new UsageError(`--database-file ${file} has an empty first line; it must hold the postgres:// URL there`);
+    return { url, from: `--database-file ${file}` };
+  }
+  const env = process.env.RGS_DATABASE_URL?.trim();
+  return env ? { url: env, from: "RGS_DATABASE_URL" } : undefined;
+}
+
 function loadTokens(data: string, log: Log): TokenEntry[] {
   const spec = process.env.RGS_TOKENS;
-  if (spec !== undefined && spec.trim() !== "") return parseTokens(spec);
+  if (spec !== undefined && spec.trim() !== "") return fromEnv(() => parseTokens(spec));
   const file = resolve(data, "admin-token");
-  if (!existsSync(file)) {
-    writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
-    log({ level: "info", msg: "generated an admin token", file });
-  } else {
-    log({ level: "info", msg: "using the admin token", file });
+  const token = readAdminToken(file, log) ?? createAdminToken(file, log);
+  try {
+    return [tokenEntry(token, "admin", `the admin token in ${file}`)];
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; or remove the file and rgs serve writes a new one`);
   }
-  chmodSync(file, 0o600);
-  return parseTokens(`${readFileSync(file, "utf8").trim()}:admin`);
 }
 
-async function openStore(database: string | undefined, data: string, log: Log): Promise<Store> {
-  if (database === undefined) return new SqliteStore({ file: resolve(data, "rgs.db") });
-  if (/^postgres(ql)?:\/\//.test(database)) {
+/** The admin token file, read without following a link to somewhere else; undefined when there is none. */
+function readAdminToken(file: string, log: Log): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw new UsageError(`${file} is a symbolic link; the admin token must be a file of its own there (remove the link, and rgs serve writes a new token)`);
+    throw e;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new UsageError(`${file} is not a regular file; the admin token must be a file of its own there`);
+    if (typeof process.getuid === "function" && stat.uid !== process.getuid()) {
+      throw new UsageError(`${file} belongs to another user (uid ${stat.uid}); the admin token must belong to the user rgs serve runs as`);
+    }
+    if ((stat.mode & 0o777) !== 0o600) {
+      fchmodSync(fd, 0o600);
+      log({ level: "warn", msg: "made private", path: file, was: octal(stat.mode & 0o777), now: "0600" });
+    }
+    log({ level: "info", msg: "using the admin token", file });
+    return readFileSync(fd, "utf8").trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A new admin token, in a file that did not exist (O_EXCL: neither a file nor a link of that name). */
+function createAdminToken(file: string, log: Log): string {
+  const token = randomBytes(32).toString("base64url");
+  let fd: number;
+  try {
+    fd = openSync(file, "wx", 0o600);
+  } catch (e) {
+    // Made since we looked, or a dangling link: reading says which.
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      const existing = readAdminToken(file, log);
+      if (existing !== undefined) return existing;
+    }
+    throw e;
+  }
+  try {
+    writeSync(fd, `${token}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  log({ level: "info", msg: "generated an admin token", file });
+  return token;
+}
+
+async function openStore(database: { url: string; from: string } | undefined, data: string, log: Log): Promise<Store> {
+  if (database === undefined) return openSqlite(resolve(data, "rgs.db"), log);
+  const { url, from } = database;
+  if (/^(postgres(ql)?|socket):\/\//.test(url)) {
     return PostgresStore.open({
-      url: database,
+      url,
       onRetry: ({ attempt, code }) => log({ level: "info", msg: "transaction retried", attempt, code }),
-      onIdleError: (e) => log({ level: "warn", msg: "PostgreSQL connection lost while idle", error: e.message }),
+      onIdleError: (e) => log({ level: "warn", msg: "PostgreSQL connection lost while idle", error: redactPassword(e.message, url) }),
     });
   }
-  throw new UsageError(`--database must be a postgres:// URL (got '${database.replace(/\/\/[^@]*@/, "//***@")}')`);
+  throw new UsageError(`${from} must be a postgres:// or postgresql:// URL (got '${maskUrl(url)}')`);
 }
 
-function rateLimitFromEnv(): RateLimit | undefined {
-  const v = process.env.RGS_RATE_LIMIT;
-  if (v === undefined || v === "") return undefined;
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(v.trim());
-  if (!m || Number(m[1]) < 1) throw new UsageError(`RGS_RATE_LIMIT must be "<rate>" or "<rate>/<burst>" in requests per second (got '${v}')`);
-  const perSecond = Number(m[1]);
-  return { perSecond, burst: m[2] ? Number(m[2]) : perSecond * 2 };
+/**
+ * The SQLite file and its WAL and shared-memory files, owner-only: created under umask 077, and
+ * existing ones tightened before SQLite opens them (it gives the WAL and shm files the database
+ * file's mode) and after.
+ */
+function openSqlite(file: string, log: Log): SqliteStore {
+  const files = [file, `${file}-wal`, `${file}-shm`];
+  for (const f of files) makePrivate(f, 0o600, log, "the database file");
+  const umask = process.umask(0o077);
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore({ file });
+  } finally {
+    process.umask(umask);
+  }
+  for (const f of files) makePrivate(f, 0o600, log, "the database file");
+  return store;
 }

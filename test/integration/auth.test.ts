@@ -1,12 +1,12 @@
 /**
- * Auth over HTTP: what each role may do, tokens that never reach a log or an answer, and the
- * admin token file rgs serve generates.
+ * Auth over HTTP: what each role may do, tokens that never reach a log or an answer, failed
+ * authentication throttled per client address, and the admin token file rgs serve generates.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, expectError } from "../helpers/http";
+import { call, expectError, expectRetryAfter, type Reply } from "../helpers/http";
 import { CLI, makeTempDir, removeDir, startInProcessService, startService, type InProcessService } from "../helpers/service";
 
 const P = "/v1/pools/pool01.contoso.com";
@@ -63,6 +63,98 @@ describe("roles", () => {
   });
 });
 
+describe("failed authentication, per client address", () => {
+  let svc: InProcessService;
+  beforeAll(async () => {
+    svc = await startInProcessService();
+  });
+  afterAll(async () => {
+    await svc?.stop();
+  });
+
+  /** A request from `address`, as the socket would give it. */
+  async function from(address: string, path: string, token?: string): Promise<Reply> {
+    const r = await svc.app.fastify.inject({ method: "GET", url: path, remoteAddress: address, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+    const headers = new Headers(Object.entries(r.headers).map(([k, v]) => [k, String(v)] as [string, string]));
+    return { status: r.statusCode, headers, text: r.body, body: r.body ? JSON.parse(r.body) : undefined };
+  }
+
+  it("answers 429 with Retry-After after 20 failures, whatever token comes next, and no one else", async () => {
+    const guesser = "198.51.100.7";
+    for (let i = 0; i < 20; i++) {
+      const r = await from(guesser, "/v1/pools", i % 2 === 0 ? `tok-guess-${i}-0123456789abcdefghijklmnop` : undefined);
+      expectError(r, 401, "unauthorized");
+    }
+    for (const token of ["tok-guess-21-0123456789abcdefghijklmnop", svc.tokens.admin, svc.tokens.reader]) {
+      const r = await from(guesser, "/v1/pools", token);
+      const e = expectError(r, 429, "rate_limited");
+      expect(e.message).toMatch(/too many failed authentications from this address; retry in \d+ s/);
+      const wait = expectRetryAfter(r);
+      expect(wait).toBeGreaterThan(50);
+      expect(wait).toBeLessThanOrEqual(60);
+    }
+    // Another address, with a good token or a bad one, is answered as ever.
+    expect((await from("198.51.100.8", "/v1/pools", svc.tokens.reader)).status).toBe(200);
+    expectError(await from("198.51.100.8", "/v1/pools", "tok-wrong-0123456789abcdefghijklmnopq"), 401, "unauthorized");
+    // What needs no token still answers the throttled address.
+    expect((await from(guesser, "/healthz")).status).toBe(200);
+  });
+
+  it("counts failures, not requests: known tokens between the failures neither count nor reset them", async () => {
+    const address = "198.51.100.9";
+    for (let i = 0; i < 19; i++) {
+      expectError(await from(address, "/v1/pools", `tok-guess-${i}-0123456789abcdefghijklmnop`), 401, "unauthorized");
+      expect((await from(address, "/v1/pools", svc.tokens.reader)).status).toBe(200);
+    }
+    expectError(await from(address, "/v1/pools", "tok-guess-19-0123456789abcdefghijklmnop"), 401, "unauthorized");
+    expectError(await from(address, "/v1/pools", svc.tokens.reader), 429, "rate_limited");
+  });
+});
+
+describe("RGS_AUTH_FAILURE_LIMIT", () => {
+  it("sets the failures and the window, after which the address is let in again", async () => {
+    const svc = await startService({ env: { RGS_AUTH_FAILURE_LIMIT: "3/2" } });
+    try {
+      for (let i = 0; i < 3; i++) expectError(await call(svc.url, "GET", "/v1/pools", { token: `tok-guess-${i}-0123456789abcdefghijklmnop` }), 401, "unauthorized");
+      const refused = await call(svc.url, "GET", "/v1/pools", { token: svc.tokens.reader });
+      expectError(refused, 429, "rate_limited");
+      const wait = expectRetryAfter(refused);
+      expect(wait).toBeLessThanOrEqual(2);
+      await new Promise((r) => setTimeout(r, wait * 1000 + 100));
+      expect((await call(svc.url, "GET", "/v1/pools", { token: svc.tokens.reader })).status).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it("is off with \"off\", for a service every client reaches through one proxy", async () => {
+    const svc = await startService({ env: { RGS_AUTH_FAILURE_LIMIT: "off" } });
+    try {
+      for (let i = 0; i < 30; i++) expectError(await call(svc.url, "GET", "/v1/pools", { token: `tok-guess-${i}-0123456789abcdefghijklmnop` }), 401, "unauthorized");
+      expect((await call(svc.url, "GET", "/v1/pools", { token: svc.tokens.reader })).status).toBe(200);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
+describe("the per-token rate limit", () => {
+  it("keeps its buckets by token digest: one token's burst spent leaves another's whole", async () => {
+    const svc = await startService({ rateLimit: "1/2" });
+    try {
+      const statuses = async (token: string) => {
+        const out: number[] = [];
+        for (let i = 0; i < 3; i++) out.push((await call(svc.url, "GET", "/v1/pools", { token })).status);
+        return out;
+      };
+      expect(await statuses(svc.tokens.reader)).toEqual([200, 200, 429]);
+      expect(await statuses(svc.tokens.operator)).toEqual([200, 200, 429]);
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
 describe("rgs serve and its tokens", () => {
   it("generates an admin token file readable by its owner only, and never prints the token", async () => {
     const dataDir = makeTempDir();
@@ -85,10 +177,10 @@ describe("rgs serve and its tokens", () => {
     const dataDir = makeTempDir();
     try {
       const file = join(dataDir, "admin-token");
-      writeFileSync(file, "tok-handmade-admin-token\n");
+      writeFileSync(file, "tok-handmade-admin-token-0123456789abcdef\n");
       chmodSync(file, 0o644);
       const svc = await startService({ dataDir, tokens: "generated" });
-      expect(svc.tokens.admin).toBe("tok-handmade-admin-token");
+      expect(svc.tokens.admin).toBe("tok-handmade-admin-token-0123456789abcdef");
       expect(statSync(file).mode & 0o777).toBe(0o600);
       await svc.stop();
     } finally {
@@ -111,11 +203,11 @@ describe("rgs serve and its tokens", () => {
     const dataDir = makeTempDir();
     try {
       const r = spawnSync(process.execPath, [CLI, "serve", "--port", "0", "--data", dataDir], {
-        env: { ...process.env, RGS_TOKENS: "tok-very-secret-1:admin,tok-very-secret-2:root" },
+        env: { ...process.env, RGS_TOKENS: "tok-very-secret-1-0123456789abcdefghij:admin,tok-very-secret-2-0123456789abcdefghij:root" },
         encoding: "utf8",
         timeout: 15_000,
       });
-      expect(r.status).not.toBe(0);
+      expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/RGS_TOKENS entry 2 must be <token>:<role> with role one of reader, operator, admin/);
       expect(r.stdout + r.stderr).not.toContain("tok-very-secret");
     } finally {

@@ -6,6 +6,8 @@
  *   - a reader cannot write anywhere (403, nothing written), whatever the body;
  *   - an operator cannot provision pools or change settings (403, nothing written);
  *   - no token, nor a near miss of one, appears in a log line or an answer;
+ *   - an address past its failed authentications is answered 429 on every route, whatever
+ *     token it sends, and writes nothing (the route-by-route 401 checks turn that limit off);
  *   - the admin token rgs serve generates is owner-only (0600) in an owner-only directory even
  *     under umask 000.
  */
@@ -21,7 +23,7 @@ import { recordResults } from "./support";
 const POOL = "pool01.contoso.com";
 const P = `/v1/pools/${POOL}`;
 const KINDS = ["agent-groups", "queues", "hours-of-business", "holiday-sets", "workflows"] as const;
-const counts = { unauthorized: 0, readerRefused: 0, operatorRefused: 0, routes: 0, tokenVariants: 0, secretsChecked: 0, childRequests: 0, permissionChecks: 0 };
+const counts = { throttled: 0, unauthorized: 0, readerRefused: 0, operatorRefused: 0, routes: 0, tokenVariants: 0, secretsChecked: 0, childRequests: 0, permissionChecks: 0 };
 const dirs: string[] = [];
 
 afterAll(async () => {
@@ -116,7 +118,15 @@ describe("in-process: every route", () => {
     );
 
   beforeAll(async () => {
-    svc = await startInProcessService();
+    // Hundreds of 401s from one address on purpose; the limit on them has its own test below.
+    const limit = process.env.RGS_AUTH_FAILURE_LIMIT;
+    process.env.RGS_AUTH_FAILURE_LIMIT = "off";
+    try {
+      svc = await startInProcessService();
+    } finally {
+      if (limit === undefined) delete process.env.RGS_AUTH_FAILURE_LIMIT;
+      else process.env.RGS_AUTH_FAILURE_LIMIT = limit;
+    }
     ids = {};
     for (const kind of KINDS) {
       const r = await call(svc.url, "POST", `${P}/${kind}`, { token: svc.tokens.operator, body: validBody(kind)() });
@@ -212,9 +222,61 @@ describe("in-process: every route", () => {
   });
 });
 
+describe("in-process: an address past its failed authentications", () => {
+  it("is answered 429 with Retry-After on every route, whatever token it sends, and writes nothing", async () => {
+    const svc = await startInProcessService();
+    const db = new Database(join(svc.dataDir, "rgs.db"), { readonly: true });
+    try {
+      const ids: Record<string, string> = {};
+      for (const kind of KINDS) {
+        const r = await call(svc.url, "POST", `${P}/${kind}`, { token: svc.tokens.operator, body: validBody(kind)() });
+        ids[kind] = r.body.id;
+      }
+      const objects = () => JSON.stringify(db.prepare("SELECT id, version FROM objects ORDER BY id").all());
+      const before = objects();
+      const guesser = "203.0.113.66";
+      const inject = (route: Route, authorization: string | undefined) =>
+        svc.app.fastify.inject({
+          method: route.method as "GET",
+          url: route.path,
+          remoteAddress: guesser,
+          headers: { ...(authorization === undefined ? {} : { authorization }), ...(route.body ? { "content-type": "application/json" } : {}) },
+          payload: route.body ? JSON.stringify(route.body()) : undefined,
+        });
+      const routes = routesFor(ids);
+      let failures = 0;
+      for (const [, headers] of badAuthorizations(svc.tokens)) {
+        if (failures === 20) break;
+        const r = await inject(routes[failures % routes.length], headers.authorization);
+        expect(r.statusCode, r.body).toBe(401);
+        failures++;
+      }
+      while (failures < 20) {
+        expect((await inject(routes[0], `Bearer tok-guess-${failures}-0123456789abcdefghijklmnop`)).statusCode).toBe(401);
+        failures++;
+      }
+      for (const route of routes) {
+        for (const token of [svc.tokens.admin, svc.tokens.operator, svc.tokens.reader, "tok-guess-next-0123456789abcdefghijklmnop"]) {
+          const r = await inject(route, `Bearer ${token}`);
+          expect({ status: r.statusCode, code: JSON.parse(r.body).error?.code }, `${route.method} ${route.path}`).toEqual({ status: 429, code: "rate_limited" });
+          expect(Number(r.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+          expectNoSecret("a 429 body", r.body, [token]);
+          counts.throttled++;
+        }
+      }
+      expect(objects()).toBe(before);
+      const other = await svc.app.fastify.inject({ method: "GET", url: "/v1/pools", remoteAddress: "203.0.113.67", headers: { authorization: `Bearer ${svc.tokens.reader}` } });
+      expect(other.statusCode).toBe(200);
+    } finally {
+      db.close();
+      await svc.stop();
+    }
+  });
+});
+
 describe("rgs serve", () => {
   it("answers 401 and 403 the same way, and prints no token on stdout or stderr", async () => {
-    const svc = await startService();
+    const svc = await startService({ env: { RGS_AUTH_FAILURE_LIMIT: "off" } });
     try {
       const ids: Record<string, string> = {};
       for (const kind of KINDS) {

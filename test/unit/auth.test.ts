@@ -12,13 +12,15 @@ vi.mock("node:crypto", async (importOriginal) => {
   return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
 });
 
-const SPEC = "tok-admin-0123456789:admin,tok-oper-0123456789:operator,tok-read-0123456789:reader";
+const SPEC = "tok-admin-0123456789abcdefghijklmn:admin,tok-oper-0123456789abcdefghijklmno:operator,tok-read-0123456789abcdefghijklmno:reader";
 
 describe("parseTokens", () => {
   it.each([
     ["a role that does not exist", "tok-secret-aaaa:superuser", /entry 1 must be <token>:<role> with role one of reader, operator, admin/],
     ["a token without a role", "tok-secret-aaaa", /entry 1 must be <token>:<role>/],
-    ["a short token", "tok-read-0123456789:reader,short:admin", /entry 2: a token must be at least 8 characters/],
+    ["a short token", "tok-read-0123456789abcdefghijklmno:reader,tiny:admin", /entry 2 \(admin\): a token must be at least 32 characters, since a shorter one can be guessed/],
+    ["a token of 31 characters", `${"s".repeat(31)}:operator`, /entry 1 \(operator\): a token must be at least 32 characters/],
+    ["a token with a space", `tok-secret-0123456789 abcdefghijklmnop:reader`, /entry 1 \(reader\): a token cannot hold spaces/],
     ["nothing", " , ", /lists no token/],
   ])("refuses %s without repeating the token", (_what, spec, message) => {
     let error: Error | undefined;
@@ -28,7 +30,11 @@ describe("parseTokens", () => {
       error = e as Error;
     }
     expect(error?.message).toMatch(message);
-    expect(error?.message).not.toMatch(/secret|short/);
+    expect(error?.message).not.toMatch(/secret|tiny|sss/);
+  });
+
+  it("takes a token of 32 characters", () => {
+    expect(parseTokens(`${"t".repeat(32)}:reader`).map((e) => e.role)).toEqual(["reader"]);
   });
 
   it("keeps digests, not the tokens", () => {
@@ -42,11 +48,11 @@ describe("roleOf", () => {
   const entries = parseTokens(SPEC);
 
   it.each([
-    ["tok-admin-0123456789", "admin"],
-    ["tok-oper-0123456789", "operator"],
-    ["tok-read-0123456789", "reader"],
+    ["tok-admin-0123456789abcdefghijklmn", "admin"],
+    ["tok-oper-0123456789abcdefghijklmno", "operator"],
+    ["tok-read-0123456789abcdefghijklmno", "reader"],
     ["tok-read-012345678", undefined],
-    ["tok-read-01234567890", undefined],
+    ["tok-read-0123456789abcdefghijklmno0", undefined],
     ["TOK-READ-0123456789", undefined],
     ["", undefined],
     ["x".repeat(10_000), undefined],
@@ -56,7 +62,7 @@ describe("roleOf", () => {
 
   it("compares with every entry in constant time, whether or not one matches", () => {
     const spy = vi.mocked(timingSafeEqual);
-    for (const token of ["tok-admin-0123456789", "tok-read-0123456789", "nobody", "y".repeat(500)]) {
+    for (const token of ["tok-admin-0123456789abcdefghijklmn", "tok-read-0123456789abcdefghijklmno", "nobody", "y".repeat(500)]) {
       spy.mockClear();
       roleOf(entries, token);
       expect(spy).toHaveBeenCalledTimes(entries.length);
