@@ -346,15 +346,16 @@ function hoursChanges(a: FlowObject<"hours-of-business">, b: FlowObject<"hours-o
 function holidayChanges(a: FlowObject<"holiday-sets">, b: FlowObject<"holiday-sets">): string[] {
   const out: string[] = [];
   const span = (h: { startDate: string; endDate: string }) => `${h.startDate} to ${h.endDate}`;
+  const named = (h: { name?: string; startDate: string; endDate: string }) => (h.name ? `${h.name} (${span(h)})` : span(h));
   const key = (h: { name?: string; startDate: string }) => (h.name ?? h.startDate).toLowerCase();
   const byName = new Map(a.holidays.map((h) => [key(h), h]));
   const seen = new Set<string>();
   for (const h of b.holidays) {
     seen.add(key(h));
     const old = byName.get(key(h));
-    if (!old) out.push(`adds holiday ${h.name} (${span(h)})`);
+    if (!old) out.push(`adds holiday ${named(h)}`);
     else if (span(old) !== span(h)) out.push(`holiday ${h.name} now ${span(h)} (was ${span(old)})`);
   }
-  for (const h of a.holidays) if (!seen.has(key(h))) out.push(`removes holiday ${h.name} (${span(h)})`);
+  for (const h of a.holidays) if (!seen.has(key(h))) out.push(`removes holiday ${named(h)}`);
   return out;
 }

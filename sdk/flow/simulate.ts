@@ -226,7 +226,7 @@ function startCall(ctx: Ctx, w: FlowObject<"workflows">, at: Date, sim: Simulati
           ctx,
           {
             kind: "check",
-            text: `holiday: ${holiday.name} (${holiday.startDate} to ${holiday.endDate}) in ${set.name}`,
+            text: `holiday: ${holiday.name ?? "unnamed"} (${holiday.startDate} to ${holiday.endDate}) in ${set.name}`,
             object: ref("holiday-sets", set, "holidays"),
             check: { name: "holiday", passed: true },
           },
