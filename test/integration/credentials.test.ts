@@ -8,7 +8,7 @@
  *     whatever they were and whatever the umask;
  *   - the admin token file neither written nor read through a symbolic link.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -294,5 +294,47 @@ describe("the admin token file", () => {
     const r = await serve(["--data", dataDir], { env: noTokens });
     expect(r.code, r.out).toBe(2);
     expect(r.out).toMatch(/admin-token is not a regular file/);
+  });
+});
+
+describe("scripts/ensure-postgres", () => {
+  const SCRIPT = join(__dirname, "../../scripts/ensure-postgres");
+
+  /**
+   * The script against stand-ins for the server's tools: a server that answers, a postgres user,
+   * and runuser (role creation) and psql (the login check) that succeed or fail as told.
+   */
+  function ensurePostgres(tools: { createRole: boolean; login: "ok" | "refused" | "no-createdb" }) {
+    const bin = tempDir("rgs-ensure-");
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    stub("pg_isready", "exit 0");
+    stub("id", "exit 0");
+    stub("runuser", tools.createRole ? "cat >/dev/null; exit 0" : 'cat >/dev/null; echo "ERROR:  permission denied to create role" >&2; exit 3');
+    stub(
+      "psql",
+      { ok: "echo t", refused: 'echo "FATAL:  password authentication failed for user \\"rgs_test\\"" >&2; exit 2', "no-createdb": "echo f" }[tools.login],
+    );
+    return spawnSync("bash", [SCRIPT], { env: { ...process.env, PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8", timeout: 15_000 });
+  }
+
+  it.each([
+    ["the role cannot be made", { createRole: false, login: "ok" as const }, /could not create role rgs_test as the postgres user/],
+    ["the role cannot log in", { createRole: true, login: "refused" as const }, /cannot log in as rgs_test at 127\.0\.0\.1:5432: .*password authentication failed/],
+    ["the role may not create databases", { createRole: true, login: "no-createdb" as const }, /the role rgs_test may not create databases \(got 'f'\)/],
+  ])("exits 1 without printing a URL when %s", (_what, tools, message) => {
+    const r = ensurePostgres(tools);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/no URL printed/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("prints the URL once the role logs in and may create databases", () => {
+    const r = ensurePostgres({ createRole: true, login: "ok" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("postgres://rgs_test:rgs_test@127.0.0.1:5432/postgres\n");
   });
 });
