@@ -165,7 +165,7 @@ function render(sim: Simulation, note: string | undefined): string {
   const lines = [`${sim.workflow.name} (${sim.workflow.primaryUri}), call at ${sim.at}${sim.local ? ` = ${sim.local.wall.replace("T", " ")} ${sim.local.zone}` : ""}`];
   if (note) lines.push(`  note: ${note}`);
   sim.steps.forEach((s, i) => {
-    const mark = s.check ? (s.check.passed ? "✓ " : "✗ ") : "";
+    const mark = s.check ? `[${s.check.name}: ${s.check.passed ? "yes" : "no"}] ` : "";
     const t = s.queueSeconds === null ? "" : ` [${s.queueSeconds} s]`;
     lines.push(`${String(i + 1).padStart(3)}. ${mark}${s.text}${t}`);
   });

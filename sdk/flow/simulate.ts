@@ -48,7 +48,7 @@ export interface Step {
   text: string;
   /** The object and field that caused the step. */
   object?: ObjectRef & { field?: string };
-  /** For a check: its name and whether it passed. */
+  /** For a check: what it asks ("active", "holiday", "business hours", "room in the queue", "agents") and whether that holds. */
   check?: { name: string; passed: boolean };
   /** Seconds since the call entered the current queue; null before any queue. */
   queueSeconds: number | null;
@@ -459,7 +459,7 @@ function enterQueue(ctx: Ctx, queueId: string, where: Where): Outcome {
         kind: "check",
         text: `${waiting} call${waiting === 1 ? "" : "s"} waiting; ${q.name} holds ${q.overflowThreshold}: ${over ? "overflow" : "room for this call"}`,
         object: { ...qref, field: "overflowThreshold" },
-        check: { name: "overflow", passed: !over },
+        check: { name: "room in the queue", passed: !over },
       },
       "overflowThreshold",
       "waitingCallsCount",
