@@ -114,6 +114,8 @@ describe("provider methods against the service", () => {
     expect(e1.message).toMatch(/rgs:endpoint.*RGS_ENDPOINT.*rgs:shell.*RGS_SHELL/);
     const e2 = await failure(create("agent-groups", { endpoint: service.url, pool: POOL }, { name: "x", pool: POOL }));
     expect(e2.message).toMatch(/rgs:token.*RGS_TOKEN/);
+    const both = await failure(create("agent-groups", { ...conn, shell: "powershell.exe -File rgs-agent.ps1" }, { name: "x", pool: POOL }));
+    expect(both.message).toMatch(/both rgs:endpoint \(or RGS_ENDPOINT\) and rgs:shell \(or RGS_SHELL\) are set/);
     const e3 = await failure(create("agent-groups", { ...conn, token: "not-a-token" }, { name: "x", pool: POOL }));
     expect(e3.message).toMatch(/unauthorized|not one this service knows/);
     expect(e3.message).toMatch(/check rgs:token/);
