@@ -2,7 +2,7 @@
  * Call-flow diagrams from the graph: Mermaid text for READMEs and pull requests, Graphviz DOT, and
  * SVG drawn by Graphviz compiled to WebAssembly (@viz-js/viz), so no browser or binary is needed.
  */
-import type { EdgeKind, FlowGraph, NodeKind } from "./graph";
+import { type EdgeKind, type FlowEdge, type FlowGraph, type NodeKind, queueNodeId } from "./graph";
 
 export const DIAGRAM_FORMATS = ["mermaid", "svg", "dot"] as const;
 export type DiagramFormat = (typeof DIAGRAM_FORMATS)[number];
@@ -42,6 +42,22 @@ const EDGE_STYLE: Partial<Record<EdgeKind, { color: string; style: string }>> = 
 const FONT = "DejaVu Sans";
 const SVG_FONTS = "DejaVu Sans,Verdana,Helvetica,Arial,sans-serif";
 
+const LOOP_COLOR = "#dc2626";
+
+/** The overflow and timeout edges that make up the graph's queue loops. */
+function loopEdges(graph: FlowGraph): Set<FlowEdge> {
+  const out = new Set<FlowEdge>();
+  for (const c of graph.cycles) {
+    c.queues.forEach((q, i) => {
+      const from = queueNodeId(q.id);
+      const to = queueNodeId(c.queues[(i + 1) % c.queues.length].id);
+      const kind = c.via[i] === "overflowAction" ? "overflow" : "timeout";
+      for (const e of graph.edges) if (e.from === from && e.to === to && e.kind === kind) out.add(e);
+    });
+  }
+  return out;
+}
+
 // Graphviz reads backslash escapes (\n, \l, \N) in labels: user text's own backslashes are doubled.
 function dotString(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r?\n/g, "\\n")}"`;
@@ -74,9 +90,20 @@ export function toDot(graph: FlowGraph, title = "call flow"): string {
       })};`,
     );
   }
+  const looping = loopEdges(graph);
   for (const e of graph.edges) {
     const s = EDGE_STYLE[e.kind];
-    lines.push(`  ${e.from} -> ${e.to}${attrs({ label: e.label, color: s?.color, fontcolor: s?.color, style: s?.style, class: e.kind })};`);
+    const loop = looping.has(e);
+    lines.push(
+      `  ${e.from} -> ${e.to}${attrs({
+        label: loop ? `${e.label}\n(loop)` : e.label,
+        color: loop ? LOOP_COLOR : s?.color,
+        fontcolor: loop ? LOOP_COLOR : s?.color,
+        style: s?.style,
+        penwidth: loop ? "2" : undefined,
+        class: loop ? `${e.kind} loop` : e.kind,
+      })};`,
+    );
   }
   lines.push("}");
   return `${lines.join("\n")}\n`;
@@ -110,6 +137,7 @@ export function toMermaid(graph: FlowGraph): string {
   // Short ids keep the text readable; Mermaid ids such as "end" or "o…" would also read as keywords or edge heads.
   const ids = new Map(graph.nodes.map((n, i) => [n.id, `n${i + 1}`]));
   const mid = (id: string) => ids.get(id) ?? `n_${id}`;
+  const looping = loopEdges(graph);
   const lines = ["flowchart LR"];
   for (const n of graph.nodes) {
     const [open, close] = MERMAID_SHAPE[n.kind];
@@ -118,7 +146,8 @@ export function toMermaid(graph: FlowGraph): string {
   for (const e of graph.edges) {
     const dashed = e.kind === "overflow" || e.kind === "timeout" || e.kind === "no-answer" || e.kind === "no-agents" || e.kind === "inactive";
     const arrow = dashed ? "-.->" : "-->";
-    lines.push(`  ${mid(e.from)} ${arrow}${e.label ? `|"${mermaidText(e.label)}"|` : ""} ${mid(e.to)}`);
+    const label = looping.has(e) ? `${e.label}\n(loop)` : e.label;
+    lines.push(`  ${mid(e.from)} ${arrow}${label ? `|"${mermaidText(label)}"|` : ""} ${mid(e.to)}`);
   }
   const used = new Set(graph.nodes.map((n) => n.kind));
   for (const kind of Object.keys(NODE_STYLE) as NodeKind[]) {

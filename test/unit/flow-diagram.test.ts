@@ -47,6 +47,31 @@ describe("diagrams of Contoso's pool (golden)", () => {
     golden("pool.svg", await toSvg(graph, "pool01.contoso.com"));
   });
 
+  it("a pool's hard cases: an inactive workflow, a queue loop, a queue without agents, a distribution list, a missing queue", async () => {
+    const b = new PoolBuilder();
+    const dl = b.add("agent-groups", { name: "Sales List", routingMethod: "Parallel", distributionGroupAddress: "sales@contoso.com" });
+    const empty = b.add("agent-groups", { name: "Nobody Yet" });
+    const a = b.add("queues", { name: "Sales", agentGroupIds: [dl.id], timeoutThreshold: 60 });
+    const back = b.add("queues", { name: "Sales Backup", agentGroupIds: [empty.id], overflowThreshold: 0, overflowAction: { action: "TransferToQueue", queueId: a.id } });
+    a.timeoutAction = { action: "TransferToQueue", queueId: back.id };
+    b.add("workflows", {
+      name: "Old Sales",
+      primaryUri: "sip:old-sales@contoso.com",
+      active: false,
+      defaultAction: {
+        action: "TransferToQuestion",
+        question: {
+          prompt: { textToSpeech: "Press 1 for sales, 2 for the old queue." },
+          answers: [
+            { dtmfResponse: "1", action: { action: "TransferToQueue", queueId: a.id } },
+            { dtmfResponse: "2", action: { action: "TransferToQueue", queueId: "0000dead-0000-4000-8000-000000000000" } },
+          ],
+        },
+      },
+    });
+    golden("hard-cases.svg", await toSvg(buildGraph(b.objects), "hard cases"));
+  });
+
   it("draws the same SVG twice", async () => {
     expect(await toSvg(main)).toBe(await toSvg(main));
   });
