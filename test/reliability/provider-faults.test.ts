@@ -27,6 +27,12 @@ class FaultProxy {
   forwarded = 0;
   /** Called for each request passed on; may ask for the answer to be lost. */
   onForward?: (req: IncomingMessage) => "lose" | void;
+  /** Awaited before a request is passed on: it is held until this settles. */
+  hold?: (req: IncomingMessage) => Promise<void> | void;
+  /** POSTs passed on whose answers have not come back yet. */
+  postsInFlight = 0;
+  /** POSTs answered 201 and passed back. */
+  created = 0;
   private server!: Server;
   private stormTick = 0;
 
@@ -55,12 +61,20 @@ class FaultProxy {
       res.end(JSON.stringify({ error: { code: "unavailable", message: "storm", requestId: "proxy" } }));
       return;
     }
+    await this.hold?.(req);
     const lose = this.onForward?.(req) === "lose";
+    const post = req.method === "POST";
+    if (post) this.postsInFlight++;
+    const done = () => {
+      if (post) this.postsInFlight--;
+    };
     const upstream = request(`${this.target}${req.url}`, { method: req.method, headers: req.headers });
     upstream.on("response", async (up) => {
       const body: Buffer[] = [];
       for await (const c of up) body.push(c as Buffer);
       this.forwarded++;
+      if (post && up.statusCode === 201) this.created++;
+      done();
       if (lose) {
         this.dropped++;
         req.socket.destroy();
@@ -70,6 +84,7 @@ class FaultProxy {
       res.end(Buffer.concat(body));
     });
     upstream.on("error", () => {
+      done();
       this.dropped++;
       req.socket.destroy();
     });
@@ -82,12 +97,6 @@ let service: RunningService;
 let proxy: FaultProxy;
 let api: () => HttpBackend;
 const projects: Project[] = [];
-
-async function restartService(): Promise<void> {
-  await service.kill();
-  service = await startService({ dataDir, pools: [POOL], tokens: service.tokens });
-  proxy.target = service.url;
-}
 
 async function objectsByKind(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
@@ -105,6 +114,7 @@ async function newStack(): Promise<Stack> {
 async function expectConverged(stack: Stack): Promise<void> {
   proxy.mode = "pass";
   proxy.onForward = undefined;
+  proxy.hold = undefined;
   const up = await stack.up();
   expect(up.summary.result).toBe("succeeded");
   const objects = await objectsByKind();
@@ -119,6 +129,43 @@ async function expectConverged(stack: Stack): Promise<void> {
 }
 
 let proxyUrl: Promise<string>;
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** The request log lines a service process wrote to stdout. */
+function requestLog(svc: RunningService): LoggedRequest[] {
+  const out: LoggedRequest[] = [];
+  for (const line of svc.output.stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const e = JSON.parse(line) as { msg?: string } & LoggedRequest;
+      if (e.msg === "request") out.push({ method: e.method, path: e.path, status: e.status });
+    } catch {
+      // a line cut short by the kill
+    }
+  }
+  return out;
+}
+
+/** Creates of an object that the service answered 201. */
+function createsIn(svc: RunningService): LoggedRequest[] {
+  return requestLog(svc).filter((r) => r.method === "POST" && r.status === 201 && /^\/v1\/pools\/[^/]+\/[a-z-]+$/.test(r.path));
+}
+
+function kindsOf(creates: LoggedRequest[]): Set<string> {
+  return new Set(creates.map((c) => c.path.split("/").pop()!));
+}
+
+async function waitFor(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; !ok(); i++) {
+    if (i > 200) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 beforeAll(async () => {
   dataDir = makeTempDir();
@@ -151,24 +198,55 @@ describe("the provider under faults", { timeout: 300_000 }, () => {
     console.log(`503 storm: ${proxy.refused503} requests refused, up and destroy succeeded`);
   });
 
-  it("completes or fails clearly when the service is killed mid-up, and the next up converges", async () => {
+  it("completes or fails clearly when the service is killed between creates of an up, and the next up converges", async () => {
     const stack = await newStack();
     proxy.mode = "pass";
+    const killed = service;
+    // The same service answered the test before; only what this up creates counts.
+    const base = createsIn(killed).length;
+    const proxyBase = proxy.created;
     let restarting: Promise<void> | undefined;
-    proxy.onForward = (req) => {
-      // Kill the service right after the first create reaches it; start it again a moment later.
-      if (req.method === "POST" && restarting === undefined) {
-        restarting = new Promise((r) => setTimeout(r, 300)).then(restartService);
-      }
+    let createdBeforeKill = -1;
+    proxy.hold = async (req) => {
+      // The queue waits for its agent group, so by the time its POST comes some objects exist.
+      // Hold it until every create under way has been answered and logged, then kill the service
+      // and pass the POST on to the dead one; a new service starts a moment later.
+      if (req.method !== "POST" || !req.url?.endsWith("/queues") || restarting) return;
+      await waitFor(() => proxy.postsInFlight === 0, "the creates under way to be answered");
+      const answered = proxy.created - proxyBase;
+      await waitFor(() => createsIn(killed).length - base >= answered, "the service to log every create it answered");
+      await killed.kill();
+      // One object of each kind: a retry the service answered from its Idempotency-Key makes no second one.
+      createdBeforeKill = kindsOf(createsIn(killed).slice(base)).size;
+      restarting = new Promise((r) => setTimeout(r, 300)).then(async () => {
+        service = await startService({ dataDir, pools: [POOL], tokens: killed.tokens });
+        proxy.target = service.url;
+      });
     };
     const outcome = await stack.up().then(
       (r) => r.summary.result,
       (e: Error) => e.message,
     );
+    proxy.hold = undefined;
     await restarting;
+    expect(restarting, "the service was never killed: no queue create passed the proxy").toBeDefined();
+    expect((await killed.exit).signal).toBe("SIGKILL");
+    // Some creates were done when the kill landed, and some were not.
+    const before = JSON.stringify(createsIn(killed).slice(base));
+    expect(createdBeforeKill, before).toBeGreaterThanOrEqual(1);
+    expect(createdBeforeKill, before).toBeLessThan(OBJECTS);
+    expect(createsIn(killed).slice(base).map((c) => c.path)).not.toContainEqual(expect.stringMatching(/\/queues$/));
     if (outcome !== "succeeded") expect(outcome).toMatch(/cannot reach the Response Group service|got no answer/);
-    console.log(`killed mid-up: first up ${outcome === "succeeded" ? "completed through retries" : "failed with a clear message"}`);
     await expectConverged(stack);
+    // The rest were made by the new service, each once: no duplicate, and (expectConverged) no orphan.
+    const kindsAfter = kindsOf(createsIn(service));
+    expect(kindsAfter.size, JSON.stringify([...kindsAfter])).toBe(OBJECTS - createdBeforeKill);
+    for (const k of kindsOf(createsIn(killed).slice(base))) expect(kindsAfter.has(k), `${k} made before and after the kill`).toBe(false);
+    expect(Object.values(await objectsByKind()).flat()).toHaveLength(OBJECTS);
+    console.log(
+      `killed between creates: ${createdBeforeKill} of ${OBJECTS} objects created before the kill, ${OBJECTS - createdBeforeKill} after; ` +
+        `the first up ${outcome === "succeeded" ? "completed through retries" : "failed with a clear message"}, the next converged`,
+    );
     await stack.destroy();
   });
 
