@@ -3,6 +3,7 @@
  * both directions, local times that DST skips or repeats, range bounds and holiday bounds.
  */
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TIME_ZONES } from "../../sdk/model/calendar";
 import { HoursOfBusinessSchema } from "../../sdk/model/hours-of-business";
@@ -65,6 +66,24 @@ describe("wall clock", () => {
     const c = wallClock(new Date(instant), zone);
     expect(c).toMatchObject({ wall, day, offsetMinutes: offset });
     expect(c.minutes).toBe(Number(wall.slice(11, 13)) * 60 + Number(wall.slice(14, 16)));
+  });
+
+  it("reads the same wall clock as Intl's formatToParts, in every mapped zone", () => {
+    const zones = [...new Set(Object.values(WINDOWS_ZONES))];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
+        const at = new Date(ms);
+        const parts = Object.fromEntries(
+          new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", weekday: "long", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+            .formatToParts(at)
+            .map((p) => [p.type, p.value]),
+        );
+        const c = wallClock(at, zone);
+        expect(c.wall).toBe(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`);
+        expect(c.day).toBe(parts.weekday.toLowerCase());
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it.each([
