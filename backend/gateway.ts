@@ -11,12 +11,12 @@ import { createHash } from "node:crypto";
 import type { Backend, RgsObject } from "../sdk/backend";
 import { RgsError } from "../sdk/errors";
 import { stableJson } from "../sdk/json";
-import { kindDef, parseBody, PoolFqdn, preview, toFieldIssues } from "../sdk/model/index";
+import { kindDef, PoolFqdn, toFieldIssues } from "../sdk/model/index";
 import type { KindName } from "../sdk/model/kind";
-import { SettingsSchema } from "../sdk/model/settings";
-import { SERVER_FIELDS, SETTINGS_SERVER_FIELDS, type Page, type PoolView, type SettingsView } from "../sdk/views";
+import type { Page, PoolView, SettingsView } from "../sdk/views";
 import type { Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
-import { IDEMPOTENCY_TTL_MS, MAX_BODY_DEPTH } from "./service";
+import { readObjectBody, readSettingsBody } from "./body";
+import { IDEMPOTENCY_TTL_MS } from "./service";
 import type { Store } from "./store/store";
 
 export class PoolGateway implements Configuration {
@@ -51,7 +51,7 @@ export class PoolGateway implements Configuration {
   }
 
   async createObject(pool: string, kind: KindName, raw: unknown, idempotencyKey?: string, scope = ""): Promise<CreateResult> {
-    const body = validate(kind, raw, "create");
+    const body = readObjectBody(kind, raw, "create");
     if (idempotencyKey === undefined) return { status: 201, body: view(await this.create(pool, kind, body)), replayed: false };
     const key = createHash("sha256").update(scope).update("\n").update(pool).update("\n").update(idempotencyKey).digest("hex");
     const requestHash = createHash("sha256").update(`POST ${pool} ${kind}\n`).update(stableJson(raw)).digest("hex");
@@ -77,7 +77,7 @@ export class PoolGateway implements Configuration {
     if (ifMatch === undefined) {
       throw new RgsError("precondition_required", "PUT needs an If-Match header with the object's etag; GET the object to learn it");
     }
-    const body = validate(kind, raw, "update");
+    const body = readObjectBody(kind, raw, "update");
     const version = await this.versionFor(pool, kind, id, ifMatch);
     return view(await this.backend.update(pool, kind, id.toLowerCase(), body as never, version));
   }
@@ -94,12 +94,9 @@ export class PoolGateway implements Configuration {
   }
 
   async putSettings(pool: string, raw: unknown, ifMatch: string | undefined): Promise<SettingsView> {
-    checkDepth(raw);
-    const stripped = strip(raw, SETTINGS_SERVER_FIELDS);
-    const parsed = SettingsSchema.safeParse(stripped, { reportInput: true });
-    if (!parsed.success) throw new RgsError("validation_failed", "the settings are not valid", { details: toFieldIssues(parsed.error) });
+    const settings = readSettingsBody(raw);
     const version = ifMatch === undefined ? undefined : await this.settingsVersionFor(pool, ifMatch);
-    return this.backend.updateSettings(pool, parsed.data, version);
+    return this.backend.updateSettings(pool, settings, version);
   }
 
   async ping(): Promise<boolean> {
@@ -143,41 +140,4 @@ export class PoolGateway implements Configuration {
 
 function view(o: RgsObject): ObjectView {
   return o as unknown as ObjectView;
-}
-
-function validate(kind: KindName, raw: unknown, mode: "create" | "update"): Record<string, unknown> {
-  checkDepth(raw);
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new RgsError("validation_failed", `the body must be a JSON object describing a ${kindDef(kind).label}`, {
-      details: [{ path: "", message: `must be a JSON object (got ${raw === undefined ? "no body" : preview(raw)})` }],
-    });
-  }
-  const result = parseBody(kind, strip(raw, SERVER_FIELDS), mode);
-  if (!result.ok) {
-    throw new RgsError("validation_failed", `the ${kindDef(kind).label} is not valid: ${result.issues.length} problem${result.issues.length > 1 ? "s" : ""}`, {
-      details: result.issues,
-    });
-  }
-  return result.value;
-}
-
-function strip(raw: unknown, fields: readonly string[]): unknown {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
-  const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
-  for (const f of fields) delete copy[f];
-  return copy;
-}
-
-function checkDepth(raw: unknown): void {
-  const stack: [unknown, number][] = [[raw, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== "object" || v === null) continue;
-    if (depth > MAX_BODY_DEPTH) {
-      throw new RgsError("validation_failed", `the body is nested more than ${MAX_BODY_DEPTH} levels deep`, {
-        details: [{ path: "", message: `nesting deeper than ${MAX_BODY_DEPTH} levels is refused` }],
-      });
-    }
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
 }

@@ -5,18 +5,17 @@
 import { createHash, randomUUID } from "node:crypto";
 import { RgsError, type FieldProblem } from "../sdk/errors";
 import { stableJson } from "../sdk/json";
-import { aLabel, isExclusive, kindDef, parseBody, preview, toFieldIssues, uniqueKeysOf, type PoolLookup } from "../sdk/model/index";
+import { aLabel, isExclusive, kindDef, toFieldIssues, uniqueKeysOf, type PoolLookup } from "../sdk/model/index";
 import { objectIdentity, PoolFqdn, serviceIdentity } from "../sdk/model/common";
 import type { KindName, Reference } from "../sdk/model/kind";
 import { SettingsSchema } from "../sdk/model/settings";
-import { SERVER_FIELDS, SETTINGS_SERVER_FIELDS, type Page, type PoolView, type SettingsView } from "../sdk/views";
+import type { Page, PoolView, SettingsView } from "../sdk/views";
 import type { Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
+import { checkDepth, readObjectBody, readSettingsBody } from "./body";
 import { ConstraintViolation, nameKey, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
 
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** Deepest JSON nesting a body may have before it is refused unread; an IVR level nests four deep. */
-export const MAX_BODY_DEPTH = 256;
 
 export function etagOf(version: number): string {
   return `v${version}`;
@@ -113,7 +112,7 @@ export class ResponseGroupService implements Configuration {
           return { status: seen.status, body: JSON.parse(seen.response) as ObjectView, replayed: true };
         }
       }
-      const body = this.validate(kind, raw, "create");
+      const body = readObjectBody(kind, raw, "create");
       const name = String(body.name);
       await this.checkUnique(tx, pool, kind, body, undefined);
       const refs = await this.resolveReferences(tx, pool, kind, body, undefined);
@@ -137,7 +136,7 @@ export class ResponseGroupService implements Configuration {
     if (ifMatch === undefined) {
       throw new RgsError("precondition_required", "PUT needs an If-Match header with the object's etag; GET the object to learn it");
     }
-    const body = this.validate(kind, raw, "update");
+    const body = readObjectBody(kind, raw, "update");
     const expected = parseIfMatch(ifMatch);
     return this.store.transaction(async (tx) => {
       await this.requirePool(tx, pool);
@@ -188,9 +187,7 @@ export class ResponseGroupService implements Configuration {
   }
 
   async putSettings(pool: string, raw: unknown, ifMatch: string | undefined): Promise<SettingsView> {
-    checkDepth(raw);
-    const parsed = SettingsSchema.safeParse(stripServerFields(raw, SETTINGS_SERVER_FIELDS), { reportInput: true });
-    if (!parsed.success) throw validation("the settings are not valid", toFieldIssues(parsed.error));
+    const settings = readSettingsBody(raw);
     const expected = ifMatch === undefined ? "*" : parseIfMatch(ifMatch);
     return this.store.transaction(async (tx) => {
       await this.requirePool(tx, pool);
@@ -198,25 +195,10 @@ export class ResponseGroupService implements Configuration {
       if (!ifMatches(expected, current.version)) {
         throw new RgsError("etag_mismatch", `the settings of ${pool} changed since ${ifMatch}; they are now at ${etagOf(current.version)}`);
       }
-      const row = await tx.putSettings(pool, parsed.data, current.version, this.now());
+      const row = await tx.putSettings(pool, settings, current.version, this.now());
       if (!row) throw new RgsError("etag_mismatch", `the settings of ${pool} changed while they were being written; read them again`);
       return settingsView(row);
     });
-  }
-
-  /** Parses a body with its kind's schema; every problem is reported together. */
-  private validate(kind: KindName, raw: unknown, mode: "create" | "update"): Record<string, unknown> {
-    checkDepth(raw);
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw validation(`the body must be a JSON object describing ${aLabel(kind)}`, [
-        { path: "", message: `must be a JSON object (got ${raw === undefined ? "no body" : preview(raw)})` },
-      ]);
-    }
-    const result = parseBody(kind, stripServerFields(raw, SERVER_FIELDS), mode);
-    if (!result.ok) {
-      throw validation(`the ${kindDef(kind).label} is not valid: ${result.issues.length} problem${result.issues.length > 1 ? "s" : ""}`, result.issues);
-    }
-    return result.value;
   }
 
   private async checkUnique(tx: StoreTx, pool: string, kind: KindName, body: Record<string, unknown>, selfId: string | undefined) {
@@ -362,25 +344,8 @@ async function checkPoolRules(tx: StoreTx, pool: string, kind: KindName, body: R
   throw validation(`the ${kindDef(kind).label} is not valid: ${first.message}`, first.issues);
 }
 
-function stripServerFields(raw: unknown, fields: readonly string[]): unknown {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
-  const copy: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
-  for (const f of fields) delete copy[f];
-  return copy;
-}
 
 /** Refuses bodies nested deeper than any valid object, before the schema walks them. */
-function checkDepth(raw: unknown): void {
-  const stack: [unknown, number][] = [[raw, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== "object" || v === null) continue;
-    if (depth > MAX_BODY_DEPTH) {
-      throw validation(`the body is nested more than ${MAX_BODY_DEPTH} levels deep`, [{ path: "", message: `nesting deeper than ${MAX_BODY_DEPTH} levels is refused` }]);
-    }
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-}
 
 function storedUniqueKeys(kind: KindName, body: Record<string, unknown>): { field: string; key: string }[] {
   return uniqueKeysOf(kind, body).map(({ field, key }) => ({ field, key }));
