@@ -9,7 +9,7 @@ import { findWorkflow } from "../sdk/flow/pool";
 import { loadPool, refuseTokenInArgv, runCommand, SOURCE_OPTIONS, SOURCE_USAGE, UsageError } from "./source";
 
 export const USAGE = `usage: rgs diagram (--workflow NAME | --pool FQDN) [--format mermaid|svg|dot] [--out FILE]
-                   (--endpoint URL | --file FILE) [--pool FQDN]
+                   (--endpoint URL | --shell CMD | --file FILE | --program DIR) [--pool FQDN]
 
   --workflow  draw one workflow's call flow (by name, or its primary URI sip:...)
   --pool      without --workflow: draw every workflow and queue of the pool

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { formatWarning, lintPool } from "../sdk/flow/lint";
 import { loadPool, refuseTokenInArgv, runCommand, SOURCE_OPTIONS, SOURCE_USAGE, UsageError } from "./source";
 
-export const USAGE = `usage: rgs lint [--strict] [--json] [--now TIME] (--endpoint URL | --file FILE) [--pool FQDN]
+export const USAGE = `usage: rgs lint [--strict] [--json] [--now TIME] (--endpoint URL | --shell CMD | --file FILE | --program DIR) [--pool FQDN]
 
   --strict  exit 1 when there is any warning
   --json    print the warnings as a JSON list: rule, object {kind, id, name}, field, message

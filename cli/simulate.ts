@@ -10,7 +10,7 @@ import { loadPool, refuseTokenInArgv, runCommand, SOURCE_OPTIONS, SOURCE_USAGE, 
 
 export const USAGE = `usage: rgs simulate (--workflow NAME | --uri sip:...) [--at TIME [--tz ZONE]] [--press KEY ...] [--say WORDS ...]
                     [--agents URI=STATE,... | --no-agents] [--queue-calls N | NAME=N ...] [--assume NAME=VALUE ...] [--json]
-                    (--endpoint URL | --file FILE) [--pool FQDN]
+                    (--endpoint URL | --shell CMD | --file FILE | --program DIR) [--pool FQDN]
 
   --workflow     the workflow by name; or --uri, its primary URI (the number dialled)
   --at           when the call comes: an instant such as 2026-12-04T17:05:00Z or 2026-12-04T17:05+01:00,
