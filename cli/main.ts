@@ -42,9 +42,11 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+// A command that finished sets exitCode rather than exiting, so output still going to a pipe is
+// not cut off; a failure exits, so a half-started service does not linger on its open handles.
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== 0) process.exit(code);
+    process.exitCode = code;
   },
   (e: unknown) => {
     if (e instanceof UsageError || (e as { code?: string })?.code?.startsWith?.("ERR_PARSE_ARGS_")) {
