@@ -6,12 +6,29 @@
  *   recordResults(section, data)                    merges into test/results/reliability.json
  *   send(base, method, path, options) → Outcome     a reply, or the network error that took its place
  *   inspectDatabase(file) → DatabaseReport          integrity_check, foreign keys, refs and idempotency rows
+ *   inspectPostgres(db) → Promise<DatabaseReport>   the same checks on a PostgreSQL database
+ *   inspectStore(target) → Promise<DatabaseReport>  either, for a suite that runs on both stores
  *   writeSignature(db) → string                     changes whenever anything is written
+ *   postgresSignature(db) → Promise<string>         the same on PostgreSQL
+ *   STORES, storeOrSkip(store)                      the stores a suite runs on, and its database
  */
 import { mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { Reply } from "../helpers/http";
+import { testDatabaseOrSkip, type TestDatabase } from "../helpers/postgres";
+
+/** Every reliability suite that keeps data runs on both stores. */
+export const STORES = ["sqlite", "postgres"] as const;
+export type StoreName = (typeof STORES)[number];
+
+/**
+ * For a suite's beforeAll: nothing for SQLite; for PostgreSQL a fresh database, or the reason
+ * there is none (outside CI only: in CI a missing server fails the suite, see test/helpers/postgres).
+ */
+export async function storeOrSkip(store: StoreName): Promise<{ db?: TestDatabase; skipReason?: string }> {
+  return store === "sqlite" ? {} : testDatabaseOrSkip();
+}
 
 export const RESULTS_FILE = resolve(__dirname, "../results/reliability.json");
 
@@ -160,22 +177,81 @@ export function inspectDatabase(dataDir: string): DatabaseReport {
 }
 
 /**
- * A fingerprint of everything the service can write: it changes with any insert, update or
- * delete of a pool, object, reference, idempotency record or settings row.
+ * The checks of inspectDatabase on PostgreSQL, through the server. Its own integrity is the
+ * server's business; "ok" here means every row of every table could be read and every stored body
+ * and answer parses as JSON. The foreign keys are counted as rows that break them, though the
+ * server enforces them, so a constraint dropped or deferred would show.
  */
-export function writeSignature(db: Database.Database): string {
-  const row = db
-    .prepare(
-      `SELECT (SELECT count(*) FROM pools) AS pools,
+export async function inspectPostgres(db: TestDatabase): Promise<DatabaseReport> {
+  const bad: string[] = [];
+  const objects = await db.query<{ id: string; kind: string; body: string }>("SELECT id, kind, body FROM objects ORDER BY seq");
+  for (const o of objects) {
+    try {
+      JSON.parse(o.body);
+    } catch {
+      bad.push(`objects ${o.id}: body is not JSON`);
+    }
+  }
+  const idem = await db.query<{ key: string; response: string }>("SELECT key, response FROM idempotency");
+  const responses: { key: string; id: string | undefined }[] = [];
+  for (const r of idem) {
+    try {
+      responses.push({ key: r.key, id: (JSON.parse(r.response) as { id?: string }).id });
+    } catch {
+      bad.push(`idempotency ${r.key}: response is not JSON`);
+    }
+  }
+  const [fk] = await db.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM refs r WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = r.from_id))
+          + (SELECT count(*) FROM refs r WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = r.to_id AND o.pool = r.pool AND o.kind = r.to_kind))
+          + (SELECT count(*) FROM objects o WHERE NOT EXISTS (SELECT 1 FROM pools p WHERE p.fqdn = o.pool))
+          + (SELECT count(*) FROM settings s WHERE NOT EXISTS (SELECT 1 FROM pools p WHERE p.fqdn = s.pool))
+          + (SELECT count(*) FROM unique_keys u WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = u.object_id)) AS n`,
+  );
+  const refs = await db.query<{ from_id: string; to_id: string }>("SELECT from_id, to_id FROM refs WHERE to_kind = 'agent-groups' ORDER BY from_id, to_id");
+  const have = new Map<string, string[]>();
+  for (const r of refs) (have.get(r.from_id) ?? have.set(r.from_id, []).get(r.from_id)!).push(r.to_id);
+  const refsMismatches: string[] = [];
+  for (const q of objects.filter((o) => o.kind === "queues")) {
+    let want: string[] = [];
+    try {
+      want = [...new Set((JSON.parse(q.body) as { agentGroupIds: string[] }).agentGroupIds)].sort();
+    } catch {
+      continue;
+    }
+    if (JSON.stringify(want) !== JSON.stringify(have.get(q.id) ?? [])) refsMismatches.push(q.id);
+  }
+  const ids = new Set(objects.map((o) => o.id));
+  const orphanIdempotency = responses.filter((r) => r.id === undefined || !ids.has(r.id)).map((r) => r.key);
+  return { integrity: bad.length === 0 ? "ok" : bad.join("; "), foreignKeyViolations: Number(fk.n), refsMismatches, orphanIdempotency, objects: objects.length };
+}
+
+/** inspectDatabase or inspectPostgres, whichever store the service ran on. */
+export async function inspectStore(target: { dataDir: string; db?: TestDatabase }): Promise<DatabaseReport> {
+  return target.db ? inspectPostgres(target.db) : inspectDatabase(target.dataDir);
+}
+
+const SIGNATURE_SQL = `SELECT (SELECT count(*) FROM pools) AS pools,
               (SELECT count(*) FROM objects) AS objects,
               (SELECT coalesce(sum(version), 0) FROM objects) AS versions,
               (SELECT coalesce(max(seq), 0) FROM objects) AS seq,
               (SELECT count(*) FROM refs) AS refs,
               (SELECT count(*) FROM idempotency) AS keys,
-              (SELECT coalesce(sum(version), 0) FROM settings) AS settings`,
-    )
-    .get();
-  return JSON.stringify(row);
+              (SELECT coalesce(sum(version), 0) FROM settings) AS settings`;
+
+/** writeSignature on PostgreSQL: the same figures, as text. */
+export async function postgresSignature(db: TestDatabase): Promise<string> {
+  const [row] = await db.query<Record<string, string>>(SIGNATURE_SQL);
+  return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)])));
+}
+
+/**
+ * A fingerprint of everything the service can write: it changes with any insert, update or
+ * delete of a pool, object, reference, idempotency record or settings row.
+ */
+export function writeSignature(db: Database.Database): string {
+  const row = db.prepare(SIGNATURE_SQL).get() as Record<string, unknown>;
+  return JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)])));
 }
 
 /** The fields of an object that its body set, without the server's. */
