@@ -4,6 +4,7 @@
  * that keeps presenting tokens the service does not know is refused for a while, whatever it
  * sends then, so tokens cannot be guessed at the rate the service answers.
  */
+import { isIPv6 } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { RgsError } from "../../sdk/errors";
 import { allows, roleOfDigest, tokenDigest, type Role, type TokenEntry } from "../auth";
@@ -63,7 +64,8 @@ export function registerAuth(
 
   app.addHook("onRequest", async (req, reply) => {
     if (req.routeOptions.config.access === "public") return;
-    const wait = failures?.wait(req.ip) ?? 0;
+    const client = clientOf(req.ip);
+    const wait = failures?.wait(client) ?? 0;
     if (wait > 0) {
       reply.header("retry-after", String(wait));
       throw new RgsError("rate_limited", `too many failed authentications from this address; retry in ${wait} s`, { retryAfterSeconds: wait });
@@ -71,13 +73,13 @@ export function registerAuth(
     const header = req.headers.authorization;
     const m = typeof header === "string" ? /^Bearer ([^\s]+)$/i.exec(header.trim()) : null;
     if (!m) {
-      failures?.fail(req.ip);
+      failures?.fail(client);
       throw new RgsError("unauthorized", "send Authorization: Bearer <token>");
     }
     const digest = tokenDigest(m[1]);
     const role = roleOfDigest(tokens, digest);
     if (!role) {
-      failures?.fail(req.ip);
+      failures?.fail(client);
       throw new RgsError("unauthorized", "the bearer token is not one this service knows");
     }
     req.role = role;
@@ -91,6 +93,25 @@ export function registerAuth(
       throw new RgsError("forbidden", `this token's role (${req.role}) cannot do that; it needs ${needed}`);
     }
   });
+}
+
+/**
+ * Whom failures are counted against: an IPv4 address, or the /64 an IPv6 address is in, since
+ * one IPv6 host is routinely given a /64 and could otherwise guess from every address in it.
+ */
+export function clientOf(ip: string): string {
+  const address = ip.replace(/%.*$/, "");
+  if (!isIPv6(address)) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  const [head, tail] = address.includes("::") ? address.split("::") : [address, undefined];
+  const headGroups = head === "" ? [] : head.split(":");
+  const tailGroups = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups = [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill("0"), ...tailGroups];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 // Addresses remembered at most; past it, those whose failures have all expired are forgotten.

@@ -109,6 +109,15 @@ describe("failed authentication, per client address", () => {
     expectError(await from(address, "/v1/pools", "tok-guess-19-0123456789abcdefghijklmnop"), 401, "unauthorized");
     expectError(await from(address, "/v1/pools", svc.tokens.reader), 429, "rate_limited");
   });
+
+  it("counts an IPv6 /64 as one client, and an IPv4-mapped address as its IPv4 address", async () => {
+    for (let i = 0; i < 20; i++) expectError(await from(`2001:db8:0:7::${(i + 1).toString(16)}`, "/v1/pools", `tok-guess-${i}-0123456789abcdefghijklmnop`), 401, "unauthorized");
+    expectError(await from("2001:db8:0:7:ffff:ffff:ffff:ffff", "/v1/pools", svc.tokens.reader), 429, "rate_limited");
+    expect((await from("2001:db8:0:8::1", "/v1/pools", svc.tokens.reader)).status).toBe(200);
+
+    for (let i = 0; i < 20; i++) expectError(await from("::ffff:192.0.2.44", "/v1/pools", `tok-guess-${i}-0123456789abcdefghijklmnop`), 401, "unauthorized");
+    expectError(await from("192.0.2.44", "/v1/pools", svc.tokens.reader), 429, "rate_limited");
+  });
 });
 
 describe("RGS_AUTH_FAILURE_LIMIT", () => {
