@@ -45,10 +45,10 @@ environment:
   RGS_DATABASE_URL        the postgres:// URL, when neither --database nor --database-file is given
   RGS_RATE_LIMIT          requests per second per token, e.g. "200" or "200/400" (rate/burst);
                           rate 1 to 100000, burst 1 to 1000000 (default: no limit)
-  RGS_AUTH_FAILURE_LIMIT  failed authentications per client address, "<failures>/<seconds>"
-                          (default "20/60"); past it the address is answered 429 until the oldest
-                          failure is that many seconds old. "off" where all clients share one
-                          address (a proxy)`;
+  RGS_AUTH_FAILURE_LIMIT  failed authentications per client address (IPv6: per /64),
+                          "<failures>/<seconds>" (default "20/60"); past it the address is answered
+                          429 until the oldest failure is that many seconds old. "off" where all
+                          clients share one address (a proxy)`;
 
 export async function serve(args: string[]): Promise<number> {
   // The request log goes to stdout. If its reader goes away (EPIPE), the log is lost but the
