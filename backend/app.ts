@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import type { TokenEntry } from "./auth";
 import type { Configuration } from "./configuration";
 import { buildOpenApi } from "./openapi";
-import { registerAuth } from "./plugins/auth";
+import { registerAuth, type AuthFailureLimit } from "./plugins/auth";
 import { registerDrain } from "./plugins/drain";
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH, registerErrors } from "./plugins/errors";
 import { registerRequestLog, stdoutLog, type Log } from "./plugins/logging";
@@ -29,6 +29,8 @@ interface CommonOptions {
   /** Largest request body in bytes. */
   bodyLimit?: number;
   rateLimit?: RateLimit;
+  /** Failed authentications an address may make before it is refused for a while; default 20 in 60 s. */
+  authFailureLimit?: AuthFailureLimit;
 }
 
 /** The app over whatever holds the configuration, or over a store through the Response Group service. */
@@ -80,7 +82,7 @@ export function buildApp(options: AppOptions): RgsApp {
   registerErrors(app, log);
   // The order of the hooks: a draining service refuses first, then the caller is known, then counted.
   const drain = registerDrain(app);
-  registerAuth(app, options.tokens);
+  registerAuth(app, options.tokens, options.authFailureLimit);
   if (options.rateLimit) registerRateLimit(app, options.rateLimit);
   registerRequestLog(app, log);
 

@@ -83,8 +83,7 @@ export async function serve(args: string[]): Promise<number> {
     throw new UsageError(`--shell and ${database.from} name two places for the configuration; a real pool keeps its own, so give one`);
   }
   const rateLimit = fromEnv(() => (process.env.RGS_RATE_LIMIT ? parseRateLimit(process.env.RGS_RATE_LIMIT) : undefined));
-  // Checked here so a bad value stops the start; the auth plugin reads the same variable.
-  fromEnv(() => parseAuthFailureLimit(process.env.RGS_AUTH_FAILURE_LIMIT));
+  const authFailureLimit = fromEnv(() => parseAuthFailureLimit(process.env.RGS_AUTH_FAILURE_LIMIT));
   if (database?.from === "--database" && maskUrl(database.url) !== database.url) {
     log({ level: "warn", msg: "the database password is in the command line, where other users see it; use --database-file or RGS_DATABASE_URL" });
   }
@@ -96,7 +95,9 @@ export async function serve(args: string[]): Promise<number> {
     // the pool is seen by the next caller; one command's parallel reads still share it.
     configuration = new PoolGateway(new ShellBackend({ command: values.shell, cacheTtlMs: GATEWAY_CACHE_MS }), store);
   }
-  const app = configuration ? buildApp({ configuration, tokens, rateLimit, log }) : buildApp({ store, tokens, rateLimit, log });
+  const app = configuration
+    ? buildApp({ configuration, tokens, rateLimit, authFailureLimit, log })
+    : buildApp({ store, tokens, rateLimit, authFailureLimit, log });
   for (const pool of values.pool) {
     try {
       await app.service.putPool(pool);

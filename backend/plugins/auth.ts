@@ -52,11 +52,11 @@ declare module "fastify" {
   }
 }
 
-/** `failureLimit` defaults to RGS_AUTH_FAILURE_LIMIT, which `rgs serve` checks at start. */
+/** `failureLimit` is what `rgs serve` read from RGS_AUTH_FAILURE_LIMIT, or the default. */
 export function registerAuth(
   app: FastifyInstance,
   tokens: readonly TokenEntry[],
-  failureLimit: AuthFailureLimit = parseAuthFailureLimit(process.env.RGS_AUTH_FAILURE_LIMIT),
+  failureLimit: AuthFailureLimit = DEFAULT_AUTH_FAILURE_LIMIT,
 ): void {
   app.decorateRequest("role", null);
   app.decorateRequest("tokenScope", null);

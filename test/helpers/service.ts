@@ -34,6 +34,7 @@ import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { buildApp, type RateLimit, type RgsApp } from "../../backend/app";
 import { parseTokens } from "../../backend/auth";
+import type { AuthFailureLimit } from "../../backend/plugins/auth";
 import { SqliteStore } from "../../backend/store/sqlite";
 
 export const CLI = resolve(__dirname, "../../dist/cli/main.js");
@@ -83,6 +84,7 @@ export interface InProcessOptions {
   bodyLimit?: number;
   /** The service's clock (idempotency keys expire by it). */
   clock?: () => Date;
+  authFailureLimit?: AuthFailureLimit;
 }
 
 export interface InProcessService {
@@ -207,6 +209,7 @@ export async function startInProcessService(options: InProcessOptions = {}): Pro
     rateLimit: options.rateLimit,
     bodyLimit: options.bodyLimit,
     clock: options.clock,
+    authFailureLimit: options.authFailureLimit,
   });
   for (const pool of pools) await app.service.putPool(pool);
   await app.fastify.listen({ host: "127.0.0.1", port: 0 });

@@ -119,14 +119,7 @@ describe("in-process: every route", () => {
 
   beforeAll(async () => {
     // Hundreds of 401s from one address on purpose; the limit on them has its own test below.
-    const limit = process.env.RGS_AUTH_FAILURE_LIMIT;
-    process.env.RGS_AUTH_FAILURE_LIMIT = "off";
-    try {
-      svc = await startInProcessService();
-    } finally {
-      if (limit === undefined) delete process.env.RGS_AUTH_FAILURE_LIMIT;
-      else process.env.RGS_AUTH_FAILURE_LIMIT = limit;
-    }
+    svc = await startInProcessService({ authFailureLimit: "off" });
     ids = {};
     for (const kind of KINDS) {
       const r = await call(svc.url, "POST", `${P}/${kind}`, { token: svc.tokens.operator, body: validBody(kind)() });
