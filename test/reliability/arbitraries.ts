@@ -17,6 +17,7 @@ import { SERVER_FIELDS } from "../../sdk/views";
 import type { KindName } from "../../sdk/model/kind";
 import { SettingsSchema } from "../../sdk/model/settings";
 import { DEFAULT_BODY_LIMIT } from "../../backend/app";
+import { MAX_BODY_DEPTH } from "../../backend/body";
 
 export interface Refs {
   agentGroups: string[];
@@ -31,8 +32,13 @@ export function unique(): number {
   return ++serial;
 }
 
+// What the model refuses in text (sdk/model/common.ts): C0 and C1 controls, line and paragraph
+// separators in one-line text, bidi controls and zero-width characters.
 // eslint-disable-next-line no-control-regex
-const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f<>"]/g, "").trim();
+const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff<>"]/g;
+// eslint-disable-next-line no-control-regex
+const NOT_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const clean = (s: string) => s.replace(NOT_IN_A_LINE, "").trim();
 /** At most `max` UTF-16 units, cut between code points so no surrogate is left alone. */
 function cut(s: string, max: number): string {
   let out = "";
@@ -44,7 +50,7 @@ function cut(s: string, max: number): string {
 }
 const labelText = (max: number) => fc.string({ unit: "grapheme", maxLength: max }).map((s) => clean(cut(s, max)));
 const label = (max: number) => labelText(max).map((s) => s || "Label");
-const text = fc.string({ unit: "grapheme", maxLength: 80 }).map((s) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ""));
+const text = fc.string({ unit: "grapheme", maxLength: 80 }).map((s) => s.replace(NOT_IN_TEXT, ""));
 // Names get a serial number: unique per pool and kind, whatever the generated part.
 const name = labelText(24).map((s) => `${s || "Name"} #${unique()}`);
 
@@ -90,11 +96,12 @@ function question(refs: Refs, depth: number): fc.Arbitrary<Record<string, unknow
     {
       name: label(40),
       prompt,
-      answers: fc.uniqueArray(answer, { selector: (a) => a.dtmfResponse, maxLength: 4 }),
+      // A question without answers disconnects the call, which an active workflow may not do.
+      answers: fc.uniqueArray(answer, { selector: (a) => a.dtmfResponse, minLength: 1, maxLength: 4 }),
       invalidAnswerPrompt: prompt,
       noAnswerPrompt: prompt,
     },
-    ["prompt"],
+    ["prompt", "answers"],
   );
 }
 
@@ -181,7 +188,8 @@ function bodyOf(kind: KindName, refs: Refs): fc.Arbitrary<Record<string, unknown
           description: opt(text),
           primaryUri: fc.constant(null).map(() => `sip:workflow-${unique()}@contoso.com`),
           displayNumber: opt(label(30)),
-          lineUri: opt(fc.stringMatching(/^\d{2,15}$/).map((d) => `tel:+${d}`)),
+          // A line URI belongs to one workflow in the deployment, so each gets a serial number.
+          lineUri: opt(fc.constant(null).map(() => `tel:+1${unique()}`)),
           active: fc.boolean(),
           anonymous: fc.boolean(),
           enabledForFederation: fc.boolean(),
@@ -200,6 +208,9 @@ function bodyOf(kind: KindName, refs: Refs): fc.Arbitrary<Record<string, unknown
         ["name", "primaryUri"],
       ).map((w) => {
         if (w.active === true && (w.defaultAction === null || w.defaultAction === undefined)) w.active = false;
+        // Hours and holidays are read in the workflow's time zone, which is then required.
+        const timed = (w.businessHoursId !== null && w.businessHoursId !== undefined) || (Array.isArray(w.holidaySetIds) && w.holidaySetIds.length > 0);
+        if (timed && w.timeZone === undefined) w.timeZone = TIME_ZONES[0];
         if (w.managed !== true) delete w.managersByUri;
         return w;
       });
@@ -410,7 +421,7 @@ export function oracle(target: KindName | "settings", payload: string | Buffer, 
   } catch {
     return { valid: false, status: 400 };
   }
-  if (poisoned(parsed) || depthOf(parsed) > 64) return { valid: false, status: 400 };
+  if (poisoned(parsed) || depthOf(parsed) > MAX_BODY_DEPTH) return { valid: false, status: 400 };
   if (target === "settings") {
     const r = SettingsSchema.safeParse(strip(parsed, SETTINGS_SERVER_FIELDS));
     return r.success ? { valid: true, value: r.data } : { valid: false, status: 400 };
