@@ -62,7 +62,7 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
       "The floor gets what the provider gets: its resource constructors run with stack traces off as pulumi-rgs's do, the same program, the same " +
       "`PULUMI_NODEJS_TRANSPILE_ONLY`, the same CLI and environment. Wall-clock seconds of each Automation API call, CLI and program start included, " +
       `file backend, default \`--parallel\`, ${envText(r.engine.env)}: checkpoints as the engine writes them by default (the whole snapshot as each step starts and ends) and a backup of each update. ` +
-      `${roundsText(r.engine.rounds)} Each step runs for every side right after the other, the order rotating, after a pause of its own.`,
+      `${roundsText(r.engine.rounds, r.mode === "quick")} Each step runs for every side right after the other, the order rotating, after a pause of its own.`,
     "",
   );
   const run = (runs: EngineRun[], p: string, c: number, replica = 0) => runs.find((x) => x.provider === p && x.count === c && (x.replica ?? 0) === replica)!;
@@ -93,7 +93,7 @@ export function renderSummary(r: BenchResults, chartFile: string): string {
       `### Without checkpoints, at ${sk.counts.join(", ")} resources`,
       "",
       `${envText(sk.env)}: the engine writes the state once at the end, so the cost of writing a snapshot that grows with the stack at every step ` +
-        `(the same engine code for both providers, but proportional to the size of state) is left out and per-resource costs show. ${roundsText(sk.rounds)}`,
+        `(the same engine code for both providers, but proportional to the size of state) is left out and per-resource costs show. ${roundsText(sk.rounds, r.mode === "quick")}`,
       "",
       `| step | ${sk.counts.map((c) => `pulumi-rgs ${c}`).join(" | ")} | ${sk.counts.map((c) => `floor ${c}`).join(" | ")} | ${sk.counts.map((c) => `ratio ${c}`).join(" | ")} |`,
       `| --- | ${sk.counts.map(() => "---:").join(" | ")} | ${sk.counts.map(() => "---:").join(" | ")} | ${sk.counts.map(() => "---:").join(" | ")} |`,
@@ -255,10 +255,11 @@ function envText(env: Record<string, string>): string {
     .join(", ");
 }
 
-function roundsText(rounds: number): string {
-  return rounds > 1
-    ? `Each figure is the median of ${rounds} rounds, a round being the stack's whole life (up, no-op preview, no-op up, change, destroy); the lowest and highest are in brackets.`
-    : "One round (the stack's whole life once): a smoke run, not a measurement.";
+function roundsText(rounds: number, quick: boolean): string {
+  if (rounds > 1) return `Each figure is the median of ${rounds} rounds, a round being the stack's whole life (up, no-op preview, no-op up, change, destroy); the lowest and highest are in brackets.`;
+  return quick
+    ? "One round (the stack's whole life once): a smoke run, not a measurement."
+    : "One round per count (each figure is one run), to keep the full run within its time; the A/A column above shows how far one run may stray.";
 }
 
 function plain(s: string): string {

@@ -1,0 +1,206 @@
+/**
+ * Where one step's time goes: runs the benchmark's graph up to a step with the Automation API,
+ * then that step through the CLI with every Node process under `--cpu-prof` (the program and the
+ * dynamic provider's process) and the engine under `--profiling` (Go's CPU profile), and writes a
+ * summary per provider: CPU per process, and the functions and packages that used it.
+ *
+ *   node -r ts-node/register/transpile-only bench/profile.ts --step destroy [--count 300]
+ *        [--provider rgs,floor] [--skip-checkpoints] [--out bench/results/profiles]
+ *
+ * The raw profiles stay in a temporary directory, named in the summary.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { ENGINE_ENV, SKIP_CHECKPOINTS_ENV, STEPS, type ProviderName, type Step } from "./engine";
+import { copyProject, pulumiBinDir, selectStack } from "../test/helpers/pulumi";
+import { startService } from "../test/helpers/service";
+
+const POOL = "pool01.contoso.com";
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+interface ProcessSummary {
+  file: string;
+  role: string;
+  wallMs: number;
+  busyMs: number;
+  byArea: Record<string, number>;
+  top: { fn: string; ms: number }[];
+}
+
+/** The package or part of Node a script belongs to. */
+function area(url: string, fn: string): string {
+  if (url === "") return fn.startsWith("(") ? fn : "(native)";
+  if (url.startsWith("node:")) return "node";
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (m) return m[1];
+  if (url.includes("/dist/")) return "pulumi-rgs (dist)";
+  return basename(url);
+}
+
+function summarizeNode(file: string): ProcessSummary {
+  const p = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  const byArea: Record<string, number> = {};
+  const byFn = new Map<string, number>();
+  let busy = 0;
+  let role = "other";
+  for (const n of p.nodes) {
+    if (n.callFrame.url.includes("cmd/dynamic-provider")) role = "provider process";
+    else if (n.callFrame.url.includes("cmd/run") && role === "other") role = "program";
+  }
+  for (const [id, ms] of self) {
+    const n = byId.get(id)!;
+    const { functionName, url, lineNumber } = n.callFrame;
+    if (functionName === "(idle)") continue;
+    busy += ms;
+    const a = area(url, functionName);
+    byArea[a] = (byArea[a] ?? 0) + ms;
+    const key = `${functionName || "(anonymous)"} ${url ? `${a}:${basename(url)}:${lineNumber + 1}` : ""}`.trim();
+    byFn.set(key, (byFn.get(key) ?? 0) + ms);
+  }
+  const round = (x: number) => Math.round(x);
+  return {
+    file: basename(file),
+    role,
+    wallMs: round((p.endTime - p.startTime) / 1000),
+    busyMs: round(busy),
+    byArea: Object.fromEntries(Object.entries(byArea).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
+    top: [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, ms]) => ({ fn, ms: round(ms) })),
+  };
+}
+
+async function profileOne(provider: ProviderName, step: Step, count: number, env: Record<string, string>, rawDir: string): Promise<string> {
+  const service = await startService({});
+  const project = copyProject("bench/program");
+  const lines: string[] = [];
+  try {
+    const stack = await selectStack(project, `${provider}-${count}`, { env: { ...env, RGS_ENDPOINT: service.url, RGS_TOKEN: service.tokens.operator, RGS_POOL: POOL } });
+    await stack.setAllConfig({ "bench:provider": { value: provider }, "bench:count": { value: String(count) }, "bench:changed": { value: "0" } });
+    const before = STEPS.slice(0, STEPS.indexOf(step));
+    for (const s of before) {
+      if (s === "up" || s === "noopUp" || s === "changeUp") {
+        if (s === "changeUp") await stack.setConfig("bench:changed", { value: String(Math.max(1, Math.round(count / 30))) });
+        await stack.up();
+      }
+    }
+    if (step === "changeUp") await stack.setConfig("bench:changed", { value: String(Math.max(1, Math.round(count / 30))) });
+    const dir = join(rawDir, `${provider}-${step}-${count}`);
+    mkdirSync(join(dir, "node"), { recursive: true });
+    const args =
+      step === "noopPreview"
+        ? ["preview"]
+        : step === "destroy"
+          ? ["destroy", "--yes", "--skip-preview"]
+          : ["up", "--yes", "--skip-preview"];
+    const ws = stack.workspace as LocalWorkspace;
+    // Node refuses --cpu-prof in NODE_OPTIONS; the program and the provider process are started as
+    // `node` from PATH, so a `node` ahead of the real one adds it.
+    const shim = join(dir, "bin");
+    mkdirSync(shim);
+    writeFileSync(join(shim, "node"), `#!/bin/sh\nexec ${process.execPath} --cpu-prof --cpu-prof-dir=${join(dir, "node")} "$@"\n`, { mode: 0o755 });
+    const cliEnv = {
+      ...process.env,
+      ...ws.envVars,
+      ...(ws.pulumiHome ? { PULUMI_HOME: ws.pulumiHome } : {}),
+      PATH: `${shim}:${ws.envVars.PATH ?? process.env.PATH}`,
+    };
+    const t0 = process.hrtime.bigint();
+    try {
+      execFileSync(join(pulumiBinDir(), "pulumi"), [...args, "--non-interactive", "--stack", stack.name, "--profiling", join(dir, "engine")], {
+        cwd: project.dir,
+        env: cliEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 1 << 28,
+      });
+    } catch (e) {
+      const out = e as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`pulumi ${args[0]} failed:\n${out.stdout?.toString().slice(-3000)}\n${out.stderr?.toString().slice(-3000)}`);
+    }
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    lines.push(`## ${provider}: ${step} of ${count} resources, ${wall.toFixed(2)} s wall clock`, "", `raw profiles: ${dir}`, "");
+    const nodes = readdirSync(join(dir, "node"))
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .map((f) => summarizeNode(join(dir, "node", f)))
+      .filter((s) => s.role !== "other" || s.busyMs > 200);
+    for (const s of nodes.sort((a, b) => b.busyMs - a.busyMs)) {
+      lines.push(`### Node, ${s.role} (${s.file}): ${s.busyMs} ms busy of ${s.wallMs} ms`, "");
+      lines.push("by package: " + Object.entries(s.byArea).map(([k, v]) => `${k} ${v}`).join(", "), "");
+      for (const t of s.top) lines.push(`    ${String(t.ms).padStart(6)} ms  ${t.fn}`);
+      lines.push("");
+    }
+    const engineCpu = readdirSync(dir).find((f) => f.startsWith("engine") && f.endsWith(".cpu"));
+    if (engineCpu) {
+      let top = "";
+      try {
+        top = execFileSync("go", ["tool", "pprof", "-top", "-nodecount=25", join(dir, engineCpu)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      } catch (e) {
+        top = `go tool pprof failed: ${(e as Error).message}`;
+      }
+      lines.push(`### the engine (Go, ${engineCpu})`, "", ...top.split("\n").map((l) => `    ${l}`), "");
+      try {
+        const cum = execFileSync("go", ["tool", "pprof", "-top", "-cum", "-nodecount=40", join(dir, engineCpu)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        lines.push("cumulative:", "", ...cum.split("\n").map((l) => `    ${l}`), "");
+      } catch {
+        // the flat table is there
+      }
+    }
+    if (step !== "destroy") await stack.destroy();
+  } finally {
+    project.cleanup();
+    await service.stop();
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      step: { type: "string", default: "destroy" },
+      count: { type: "string", default: "300" },
+      provider: { type: "string", default: "rgs,floor" },
+      "skip-checkpoints": { type: "boolean", default: false },
+      out: { type: "string" },
+    },
+  });
+  const step = values.step as Step;
+  if (!STEPS.includes(step)) throw new Error(`--step must be one of ${STEPS.join(", ")}, not ${values.step}`);
+  const count = Number(values.count);
+  const env = values["skip-checkpoints"] ? SKIP_CHECKPOINTS_ENV : ENGINE_ENV;
+  const outDir = resolve(values.out ?? join(__dirname, "results", "profiles"));
+  const rawDir = mkdtempSync(join(tmpdir(), "rgs-bench-profile-"));
+  mkdirSync(outDir, { recursive: true });
+  const parts = [
+    `# Profile of \`${step}\`, ${count} resources, ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+    "",
+    `Taken ${new Date().toISOString()} by \`bench/profile.ts\`. CPU, not wall clock: on a shared machine the CPU a process used is steadier than the time it took.`,
+    "",
+  ];
+  for (const provider of values.provider!.split(",") as ProviderName[]) {
+    process.stdout.write(`profiling ${provider} ${step} at ${count}\n`);
+    parts.push(await profileOne(provider, step, count, env, rawDir));
+  }
+  const file = join(outDir, `${step}-${count}${values["skip-checkpoints"] ? "-skip-checkpoints" : ""}.md`);
+  writeFileSync(file, `${parts.join("\n")}\n`);
+  process.stdout.write(`wrote ${file}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`profile: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
