@@ -64,7 +64,8 @@ export function registerAuth(
 
   app.addHook("onRequest", async (req, reply) => {
     if (req.routeOptions.config.access === "public") return;
-    const client = clientOf(req.ip);
+    // A socket already closed by its client has no address left; such requests share one entry.
+    const client = clientOf(req.ip ?? req.socket?.remoteAddress ?? "");
     const wait = failures?.wait(client) ?? 0;
     if (wait > 0) {
       reply.header("retry-after", String(wait));
@@ -99,8 +100,8 @@ export function registerAuth(
  * Whom failures are counted against: an IPv4 address, or the /64 an IPv6 address is in, since
  * one IPv6 host is routinely given a /64 and could otherwise guess from every address in it.
  */
-export function clientOf(ip: string): string {
-  const address = ip.replace(/%.*$/, "");
+export function clientOf(ip: string | undefined): string {
+  const address = (ip ?? "").replace(/%.*$/, "");
   if (!isIPv6(address)) return address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return mapped[1];

@@ -82,3 +82,17 @@ describe("allows", () => {
     expect(allows(role, needed)).toBe(ok);
   });
 });
+
+describe("the address failed authentications are counted by", () => {
+  it.each([
+    ["203.0.113.7", "203.0.113.7"],
+    ["::ffff:203.0.113.7", "203.0.113.7"],
+    ["2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"],
+    ["fe80::1%eth0", "fe80:0:0:0::/64"],
+    // A request whose socket its client already closed carries no address.
+    [undefined, ""],
+  ] as const)("%s counts as %s", async (ip, client) => {
+    const { clientOf } = await import("../../backend/plugins/auth");
+    expect(clientOf(ip)).toBe(client);
+  });
+});
