@@ -36,6 +36,8 @@ interface ProcessSummary {
   busyMs: number;
   byArea: Record<string, number>;
   top: { fn: string; ms: number }[];
+  allAreas: Record<string, number>;
+  allFns: Record<string, number>;
 }
 
 /** The package or part of Node a script belongs to. */
@@ -79,6 +81,47 @@ function summarizeNode(file: string): ProcessSummary {
     busyMs: round(busy),
     byArea: Object.fromEntries(Object.entries(byArea).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
     top: [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, ms]) => ({ fn, ms: round(ms) })),
+    allAreas: byArea,
+    allFns: Object.fromEntries(byFn),
+  };
+}
+
+/** Node's CPU profiler from inside the process, written in pieces: <pid>-<n>.cpuprofile. */
+const PRELOAD = `"use strict";
+const inspector = require("node:inspector");
+const fs = require("node:fs");
+const path = require("node:path");
+const dir = __DIR__;
+const session = new inspector.Session();
+session.connect();
+let piece = 0;
+const start = () => { session.post("Profiler.enable"); session.post("Profiler.start"); };
+const flush = () => session.post("Profiler.stop", (err, r) => {
+  if (!err && r && r.profile) fs.writeFileSync(path.join(dir, process.pid + "-" + piece++ + ".cpuprofile"), JSON.stringify(r.profile));
+});
+start();
+setInterval(() => { flush(); start(); }, 2000).unref();
+process.on("exit", flush);
+`;
+
+/** The pieces of one process's profile as one summary. */
+function merge(pid: string, parts: ProcessSummary[]): ProcessSummary {
+  const byArea: Record<string, number> = {};
+  const byFn = new Map<string, number>();
+  for (const p of parts) {
+    for (const [k, v] of Object.entries(p.allAreas)) byArea[k] = (byArea[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(p.allFns)) byFn.set(k, (byFn.get(k) ?? 0) + v);
+  }
+  const role = parts.find((p) => p.role !== "other")?.role ?? "other";
+  return {
+    file: `pid ${pid}, ${parts.length} piece${parts.length > 1 ? "s" : ""}`,
+    role,
+    wallMs: parts.reduce((a, p) => a + p.wallMs, 0),
+    busyMs: parts.reduce((a, p) => a + p.busyMs, 0),
+    byArea: Object.fromEntries(Object.entries(byArea).sort((a, b) => b[1] - a[1]).slice(0, 12)),
+    top: [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, ms]) => ({ fn, ms })),
+    allAreas: byArea,
+    allFns: Object.fromEntries(byFn),
   };
 }
 
@@ -106,11 +149,14 @@ async function profileOne(provider: ProviderName, step: Step, count: number, env
           ? ["destroy", "--yes", "--skip-preview"]
           : ["up", "--yes", "--skip-preview"];
     const ws = stack.workspace as LocalWorkspace;
-    // Node refuses --cpu-prof in NODE_OPTIONS; the program and the provider process are started as
-    // `node` from PATH, so a `node` ahead of the real one adds it.
+    // Node refuses --cpu-prof in NODE_OPTIONS, and --cpu-prof writes its profile only on a clean
+    // exit, which the engine does not give the provider process: a `node` ahead of the real one on
+    // PATH (the program and the provider process are started as `node`) preloads a profiler that
+    // writes what it has every two seconds and at exit.
     const shim = join(dir, "bin");
     mkdirSync(shim);
-    writeFileSync(join(shim, "node"), `#!/bin/sh\nexec ${process.execPath} --cpu-prof --cpu-prof-dir=${join(dir, "node")} "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(shim, "profiler.js"), PRELOAD.replace("__DIR__", JSON.stringify(join(dir, "node"))));
+    writeFileSync(join(shim, "node"), `#!/bin/sh\nexec ${process.execPath} --require ${join(shim, "profiler.js")} "$@"\n`, { mode: 0o755 });
     const cliEnv = {
       ...process.env,
       ...ws.envVars,
@@ -131,14 +177,18 @@ async function profileOne(provider: ProviderName, step: Step, count: number, env
     }
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     lines.push(`## ${provider}: ${step} of ${count} resources, ${wall.toFixed(2)} s wall clock`, "", `raw profiles: ${dir}`, "");
-    const nodes = readdirSync(join(dir, "node"))
-      .filter((f) => f.endsWith(".cpuprofile"))
-      .map((f) => summarizeNode(join(dir, "node", f)))
+    const byPid = new Map<string, string[]>();
+    for (const f of readdirSync(join(dir, "node")).filter((f) => f.endsWith(".cpuprofile"))) {
+      const pid = f.split("-")[0];
+      byPid.set(pid, [...(byPid.get(pid) ?? []), join(dir, "node", f)]);
+    }
+    const nodes = [...byPid.entries()]
+      .map(([pid, files]) => merge(pid, files.map(summarizeNode)))
       .filter((s) => s.role !== "other" || s.busyMs > 200);
     for (const s of nodes.sort((a, b) => b.busyMs - a.busyMs)) {
       lines.push(`### Node, ${s.role} (${s.file}): ${s.busyMs} ms busy of ${s.wallMs} ms`, "");
-      lines.push("by package: " + Object.entries(s.byArea).map(([k, v]) => `${k} ${v}`).join(", "), "");
-      for (const t of s.top) lines.push(`    ${String(t.ms).padStart(6)} ms  ${t.fn}`);
+      lines.push("by package: " + Object.entries(s.byArea).map(([k, v]) => `${k} ${Math.round(v)}`).join(", "), "");
+      for (const t of s.top) lines.push(`    ${String(Math.round(t.ms)).padStart(6)} ms  ${t.fn}`);
       lines.push("");
     }
     const engineCpu = readdirSync(dir).find((f) => f.startsWith("engine") && f.endsWith(".cpu"));
