@@ -34,6 +34,8 @@ interface ProcessSummary {
   role: string;
   wallMs: number;
   busyMs: number;
+  /** Time the profiler spent writing itself out, left out of busyMs. */
+  profilerMs: number;
   byArea: Record<string, number>;
   top: { fn: string; ms: number }[];
   allAreas: Record<string, number>;
@@ -58,6 +60,7 @@ function summarizeNode(file: string): ProcessSummary {
   const byArea: Record<string, number> = {};
   const byFn = new Map<string, number>();
   let busy = 0;
+  let profilerMs = 0;
   let role = "other";
   for (const n of p.nodes) {
     if (n.callFrame.url.includes("cmd/dynamic-provider")) role = "provider process";
@@ -67,6 +70,11 @@ function summarizeNode(file: string): ProcessSummary {
     const n = byId.get(id)!;
     const { functionName, url, lineNumber } = n.callFrame;
     if (functionName === "(idle)") continue;
+    // The profiler's own work: the inspector writing out each piece of this very profile.
+    if (functionName === "dispatch" && url === "") {
+      profilerMs += ms;
+      continue;
+    }
     busy += ms;
     const a = area(url, functionName);
     byArea[a] = (byArea[a] ?? 0) + ms;
@@ -79,11 +87,48 @@ function summarizeNode(file: string): ProcessSummary {
     role,
     wallMs: round((p.endTime - p.startTime) / 1000),
     busyMs: round(busy),
+    profilerMs: round(profilerMs),
     byArea: Object.fromEntries(Object.entries(byArea).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, round(v)])),
     top: [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, ms]) => ({ fn, ms: round(ms) })),
     allAreas: byArea,
     allFns: Object.fromEntries(byFn),
   };
+}
+
+/** The summary of one run's raw profiles: each Node process, then the engine. */
+function summarizeDir(dir: string): string[] {
+  const out: string[] = [];
+  const byPid = new Map<string, string[]>();
+  for (const f of readdirSync(join(dir, "node")).filter((f) => f.endsWith(".cpuprofile"))) {
+    const pid = f.split("-")[0];
+    byPid.set(pid, [...(byPid.get(pid) ?? []), join(dir, "node", f)]);
+  }
+  const nodes = [...byPid.entries()]
+    .map(([pid, files]) => merge(pid, files.map(summarizeNode)))
+    .filter((s) => s.role !== "other" || s.busyMs > 200);
+  for (const s of nodes.sort((a, b) => b.busyMs - a.busyMs)) {
+    out.push(`### Node, ${s.role} (${s.file}): ${s.busyMs} ms busy of ${s.wallMs} ms`, "");
+    out.push("by package: " + Object.entries(s.byArea).map(([k, v]) => `${k} ${Math.round(v)}`).join(", "), "");
+    for (const t of s.top) out.push(`    ${String(Math.round(t.ms)).padStart(6)} ms  ${t.fn}`);
+    out.push("");
+  }
+  const engineCpu = readdirSync(dir).find((f) => f.startsWith("engine") && f.endsWith(".cpu"));
+  if (engineCpu) {
+    let top = "";
+    try {
+      top = execFileSync("go", ["tool", "pprof", "-top", "-nodecount=25", join(dir, engineCpu)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    } catch (e) {
+      top = `go tool pprof failed: ${(e as Error).message}`;
+    }
+    out.push(`### the engine (Go, ${engineCpu})`, "", ...top.split("\n").map((l) => `    ${l}`), "");
+    try {
+      const cum = execFileSync("go", ["tool", "pprof", "-top", "-cum", "-nodecount=40", join(dir, engineCpu)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      out.push("cumulative:", "", ...cum.split("\n").map((l) => `    ${l}`), "");
+    } catch {
+      // the flat table is there
+    }
+  }
+  return out;
 }
 
 /** Node's CPU profiler from inside the process, written in pieces: <pid>-<n>.cpuprofile. */
@@ -118,6 +163,7 @@ function merge(pid: string, parts: ProcessSummary[]): ProcessSummary {
     role,
     wallMs: parts.reduce((a, p) => a + p.wallMs, 0),
     busyMs: parts.reduce((a, p) => a + p.busyMs, 0),
+    profilerMs: parts.reduce((a, p) => a + p.profilerMs, 0),
     byArea: Object.fromEntries(Object.entries(byArea).sort((a, b) => b[1] - a[1]).slice(0, 12)),
     top: [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, ms]) => ({ fn, ms })),
     allAreas: byArea,
@@ -177,36 +223,7 @@ async function profileOne(provider: ProviderName, step: Step, count: number, env
     }
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     lines.push(`## ${provider}: ${step} of ${count} resources, ${wall.toFixed(2)} s wall clock`, "", `raw profiles: ${dir}`, "");
-    const byPid = new Map<string, string[]>();
-    for (const f of readdirSync(join(dir, "node")).filter((f) => f.endsWith(".cpuprofile"))) {
-      const pid = f.split("-")[0];
-      byPid.set(pid, [...(byPid.get(pid) ?? []), join(dir, "node", f)]);
-    }
-    const nodes = [...byPid.entries()]
-      .map(([pid, files]) => merge(pid, files.map(summarizeNode)))
-      .filter((s) => s.role !== "other" || s.busyMs > 200);
-    for (const s of nodes.sort((a, b) => b.busyMs - a.busyMs)) {
-      lines.push(`### Node, ${s.role} (${s.file}): ${s.busyMs} ms busy of ${s.wallMs} ms`, "");
-      lines.push("by package: " + Object.entries(s.byArea).map(([k, v]) => `${k} ${Math.round(v)}`).join(", "), "");
-      for (const t of s.top) lines.push(`    ${String(Math.round(t.ms)).padStart(6)} ms  ${t.fn}`);
-      lines.push("");
-    }
-    const engineCpu = readdirSync(dir).find((f) => f.startsWith("engine") && f.endsWith(".cpu"));
-    if (engineCpu) {
-      let top = "";
-      try {
-        top = execFileSync("go", ["tool", "pprof", "-top", "-nodecount=25", join(dir, engineCpu)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-      } catch (e) {
-        top = `go tool pprof failed: ${(e as Error).message}`;
-      }
-      lines.push(`### the engine (Go, ${engineCpu})`, "", ...top.split("\n").map((l) => `    ${l}`), "");
-      try {
-        const cum = execFileSync("go", ["tool", "pprof", "-top", "-cum", "-nodecount=40", join(dir, engineCpu)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-        lines.push("cumulative:", "", ...cum.split("\n").map((l) => `    ${l}`), "");
-      } catch {
-        // the flat table is there
-      }
-    }
+    lines.push(...summarizeDir(dir));
     if (step !== "destroy") await stack.destroy();
   } finally {
     project.cleanup();
@@ -223,6 +240,8 @@ async function main(): Promise<void> {
       provider: { type: "string", default: "rgs,floor" },
       "skip-checkpoints": { type: "boolean", default: false },
       out: { type: "string" },
+      // Summarizes the raw profiles of an earlier run again: <raw dir>/<provider>-<step>-<count>.
+      from: { type: "string" },
     },
   });
   const step = values.step as Step;
@@ -230,7 +249,7 @@ async function main(): Promise<void> {
   const count = Number(values.count);
   const env = values["skip-checkpoints"] ? SKIP_CHECKPOINTS_ENV : ENGINE_ENV;
   const outDir = resolve(values.out ?? join(__dirname, "results", "profiles"));
-  const rawDir = mkdtempSync(join(tmpdir(), "rgs-bench-profile-"));
+  const rawDir = values.from ?? mkdtempSync(join(tmpdir(), "rgs-bench-profile-"));
   mkdirSync(outDir, { recursive: true });
   const parts = [
     `# Profile of \`${step}\`, ${count} resources, ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}`,
@@ -239,6 +258,11 @@ async function main(): Promise<void> {
     "",
   ];
   for (const provider of values.provider!.split(",") as ProviderName[]) {
+    if (values.from) {
+      const dir = join(rawDir, `${provider}-${step}-${count}`);
+      parts.push([`## ${provider}: ${step} of ${count} resources (summarized again)`, "", `raw profiles: ${dir}`, "", ...summarizeDir(dir)].join("\n"));
+      continue;
+    }
     process.stdout.write(`profiling ${provider} ${step} at ${count}\n`);
     parts.push(await profileOne(provider, step, count, env, rawDir));
   }
