@@ -21,7 +21,7 @@ interface ParameterSpec {
   type: string;
   required: string;
 }
-const CMDLETS = (JSON.parse(readFileSync(`${__dirname}/../../../shared/lync/rgs-cmdlets.json`, "utf8")) as {
+const CMDLETS = (JSON.parse(readFileSync(`${__dirname}/../../agent/rgs-cmdlets.json`, "utf8")) as {
   cmdlets: Record<string, { parameters: Record<string, ParameterSpec> }>;
 }).cmdlets;
 
