@@ -13,6 +13,8 @@ import type { ServerFields } from "../sdk/views";
 import { EXTRA_OUTPUTS } from "./lifecycle";
 import type * as Report from "./preview-report";
 
+let report: typeof Report | undefined;
+
 /** A value or nested value that may be an Output of another resource. */
 export type Inputs<T> = T extends readonly (infer U)[]
   ? pulumi.Input<Inputs<U>[]>
@@ -131,6 +133,6 @@ export abstract class RgsResource<K extends KindName> extends pulumi.dynamic.Res
       Error.stackTraceLimit = limit;
     }
     // Only a preview reports, so only a preview loads the call-flow code.
-    if (pulumi.runtime.isDryRun()) (require("./preview-report") as typeof Report).declareForReport(kind, name, args, this);
+    if (pulumi.runtime.isDryRun()) (report ??= require("./preview-report") as typeof Report).declareForReport(kind, name, args, this);
   }
 }

@@ -9,7 +9,10 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { Backend } from "../sdk/backend";
-import { describeChanges, formatChange, lintPool, type FlowObject, type PoolObjects } from "../sdk/flow/index";
+// The parts of sdk/flow a preview needs, not its index: diagrams load Graphviz, which a preview never draws.
+import { describeChanges, formatChange } from "../sdk/flow/describe";
+import { lintPool } from "../sdk/flow/lint";
+import type { FlowObject, PoolObjects } from "../sdk/flow/pool";
 import { kindDef } from "../sdk/model/index";
 import { KIND_NAMES, type KindName } from "../sdk/model/kind";
 import { backendFor, resolveConnection } from "./connection";
