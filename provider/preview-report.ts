@@ -15,7 +15,8 @@ import { lintPool } from "../sdk/flow/lint";
 import type { FlowObject, PoolObjects } from "../sdk/flow/pool";
 import { kindDef } from "../sdk/model/index";
 import { KIND_NAMES, type KindName } from "../sdk/model/kind";
-import { backendFor, resolveConnection } from "./connection";
+import { HttpBackend } from "../sdk/http-client";
+import { resolveConnection } from "./connection";
 
 // The SDK's own reads of config and of the RPC keep-alive; internal to @pulumi/pulumi, so declared here.
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { getConfig(k: string): string | undefined };
@@ -116,15 +117,11 @@ async function warn(objects: readonly Resolved[]): Promise<void> {
 /** The change in call-flow terms, against the objects of this program that exist in the pool now. */
 async function diff(pool: string, objects: readonly Resolved[]): Promise<void> {
   const existing = new Set(objects.filter((o) => o.id !== o.declared.standIn).map((o) => o.id));
-  let backend: Backend;
-  try {
-    const c = resolveConnection({ endpoint: runtimeConfig.getConfig("rgs:endpoint"), token: runtimeConfig.getConfig("rgs:token"), shell: runtimeConfig.getConfig("rgs:shell") });
-    // A real pool is read through its agent only by the provider; the program reads the service.
-    if (!c.endpoint) return;
-    backend = backendFor(c);
-  } catch {
-    return;
-  }
+  const c = resolveConnection({ endpoint: runtimeConfig.getConfig("rgs:endpoint"), token: runtimeConfig.getConfig("rgs:token") });
+  // A real pool is read through its agent only by the provider; the program reads the service.
+  if (!c.endpoint || !c.token || c.shell) return;
+  // A preview works without the service; the report waits for it briefly, then says it could not.
+  const backend: Backend = new HttpBackend({ endpoint: c.endpoint, token: c.token, maxRetries: 1, timeoutMs: 5_000, userAgent: "pulumi-rgs-preview" });
   const before = Object.fromEntries(KIND_NAMES.map((k) => [k, [] as unknown[]])) as unknown as PoolObjects;
   for (const kind of KIND_NAMES) {
     let cursor: string | undefined;
