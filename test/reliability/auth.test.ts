@@ -17,6 +17,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, type Reply } from "../helpers/http";
+import { testDatabaseOrSkip, type TestDatabase } from "../helpers/postgres";
 import { CLI, makeTempDir, removeDir, startInProcessService, startService, type InProcessService, type Tokens } from "../helpers/service";
 import { recordResults } from "./support";
 
@@ -267,9 +268,20 @@ describe("in-process: an address past its failed authentications", () => {
   });
 });
 
-describe("rgs serve", () => {
-  it("answers 401 and 403 the same way, and prints no token on stdout or stderr", async () => {
-    const svc = await startService({ env: { RGS_AUTH_FAILURE_LIMIT: "off" } });
+describe.each(["sqlite", "postgres"] as const)("rgs serve on %s", (store) => {
+  let db: TestDatabase | undefined;
+  let skip: string | undefined;
+  beforeAll(async () => {
+    if (store !== "postgres") return;
+    ({ db, skipReason: skip } = await testDatabaseOrSkip());
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("answers 401 and 403 the same way, and prints no token on stdout or stderr", async (ctx) => {
+    if (store === "postgres" && !db) return ctx.skip(skip);
+    const svc = await startService({ env: { RGS_AUTH_FAILURE_LIMIT: "off" }, database: db?.url });
     try {
       const ids: Record<string, string> = {};
       for (const kind of KINDS) {
@@ -301,6 +313,10 @@ describe("rgs serve", () => {
     }
   });
 
+});
+
+// The token file and data directory are the same whatever the store.
+describe("rgs serve's data directory", () => {
   it("generates its admin token owner-only, in an owner-only directory, even under umask 000", async () => {
     const parent = makeTempDir("rgs-umask-");
     dirs.push(parent);
