@@ -12,7 +12,7 @@ import { run } from "../../cli/export";
 import type { RgsObject } from "../../sdk/backend";
 import { HttpBackend } from "../../sdk/http-client";
 import { KIND_NAMES } from "../../sdk/model/kind";
-import { ROOT, selectStack, type Project } from "../helpers/pulumi";
+import { ROOT, selectStack, type Project, changedProperties } from "../helpers/pulumi";
 import { startService, type RunningService } from "../helpers/service";
 import { POOL_A, POOL_B, richConfiguration, seed } from "../unit/export-fixtures";
 
@@ -43,14 +43,6 @@ function planned(events: EngineEvent[]) {
   return events
     .filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type.startsWith("pulumi-nodejs:dynamic/rgs:"))
     .map((e) => e.resourcePreEvent!.metadata);
-}
-
-/** The properties `pulumi preview --diff` marks as changed (`~ name : old => new`). */
-function changedProperties(stdout: string): string[] {
-  return stdout
-    .split("\n")
-    .map((l) => /^\s*~ ([A-Za-z]\w*)\s*:/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined);
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../sdk/http-client";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
 import { startService, type RunningService } from "../helpers/service";
-import { copyProject, selectStack, stateFilesText, type Project } from "../helpers/pulumi";
+import { copyProject, selectStack, stateFilesText, type Project, changedProperties } from "../helpers/pulumi";
 
 const POOL = "pool01.contoso.com";
 
@@ -37,14 +37,6 @@ function planned(events: EngineEvent[]) {
   return events
     .filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type.startsWith("pulumi-nodejs:dynamic/rgs:"))
     .map((e) => e.resourcePreEvent!.metadata);
-}
-
-/** The properties `pulumi preview --diff` marks as changed (`~ name : old => new`). */
-function changedProperties(stdout: string): string[] {
-  return stdout
-    .split("\n")
-    .map((l) => /^\s*~ ([A-Za-z]\w*)\s*:/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined);
 }
 
 function editProgram(from: string, to: string): void {

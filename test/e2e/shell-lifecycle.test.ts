@@ -12,17 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
 import { ShellBackend } from "../../sdk/shell/index";
 import { fakeAgentCommand, type FakeAgentCommand } from "../helpers/fake-agent/spawn";
-import { copyProject, selectStack, stateFilesText, type Project } from "../helpers/pulumi";
+import { copyProject, selectStack, stateFilesText, type Project, changedProperties } from "../helpers/pulumi";
 import { startService, type RunningService } from "../helpers/service";
 
 const POOL = "pool01.contoso.com";
-
-function changedProperties(stdout: string): string[] {
-  return stdout
-    .split("\n")
-    .map((l) => /^\s*~ ([A-Za-z]\w*)\s*:/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined);
-}
 
 describe.each(["rgs:shell", "rgs serve --shell"] as const)("the quickstart on a pool through %s", (route) => {
   let agent: FakeAgentCommand;

@@ -94,3 +94,11 @@ export function stateFilesText(project: Project): string {
   walk(project.stateDir);
   return out.join("\n");
 }
+
+/** The properties `pulumi preview --diff` marks as changed (`~ name : old => new`). */
+export function changedProperties(stdout: string): string[] {
+  return stdout
+    .split("\n")
+    .map((l) => /^\s*~ ([A-Za-z]\w*)\s*:/.exec(l)?.[1])
+    .filter((p): p is string => p !== undefined);
+}
