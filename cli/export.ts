@@ -3,7 +3,7 @@
  * over without changing it.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Backend } from "../sdk/backend";
 import { describeError, RgsError } from "../sdk/errors";
@@ -13,7 +13,8 @@ import { maskSecrets, ShellBackend } from "../sdk/shell/index";
 
 export const USAGE = `usage: rgs export --out <dir> [--pool <fqdn> ...] [--stack <name>] [--endpoint <url> | --shell '<command>'] [--format json]
 
-  --out       directory to write the Pulumi project to (created if missing; the files it writes are replaced)
+  --out       directory to write the Pulumi project to (created if missing; the files it writes are replaced),
+              the audio files' recordings under audio/<pool>/
   --pool      pool to export; repeat for several (default: every pool)
   --stack     the stack whose config file is written, Pulumi.<name>.yaml (default dev)
   --endpoint  base URL of the Response Group service (default: RGS_ENDPOINT)
@@ -57,12 +58,13 @@ export async function run(argv: string[]): Promise<number> {
       json: options.json,
       ...projectOptions(options),
     });
-    writeProject(options.out, result.files);
+    writeProject(options.out, result.files, result.assets);
     for (const w of result.warnings) process.stderr.write(`rgs export: warning: ${w.pool}: ${w.message}\n`);
     const objects = result.snapshot.objects.length;
+    const audio = result.snapshot.audioFiles?.length ?? 0;
     const pools = result.snapshot.pools.length > 0 ? result.snapshot.pools.join(", ") : "no pool";
     process.stdout.write(
-      `exported ${objects} object${objects === 1 ? "" : "s"} of ${pools} to ${options.out}` +
+      `exported ${objects} object${objects === 1 ? "" : "s"}${audio > 0 ? ` and ${audio} audio file${audio === 1 ? "" : "s"}` : ""} of ${pools} to ${options.out}` +
         `${result.warnings.length > 0 ? ` with ${result.warnings.length} warning${result.warnings.length === 1 ? "" : "s"}` : ""}\n` +
         `next: cd ${options.out} && npm install && pulumi stack select --create ${options.stack}` +
         `${options.shell === undefined ? " && pulumi config set --secret rgs:token <token>" : ""} && pulumi preview\n`,
@@ -100,6 +102,9 @@ function parse(argv: string[]): Options | "help" {
   if (values.help) return "help";
   if (values.token !== undefined) throw new UsageError("a token is never given on the command line: set RGS_TOKEN instead");
   if (values.out === undefined || values.out === "") throw new UsageError("--out <dir> is required");
+  if (values.out === "-") {
+    throw new UsageError("--out - (standard output) is not supported: an export is a project of several files, the audio files' recordings among them; give a directory");
+  }
   if (!isStackName(values.stack)) {
     throw new UsageError(`--stack must be 1 to 100 letters, digits, '-', '_' or '.' (got '${values.stack}')`);
   }
@@ -163,15 +168,19 @@ function ownPackage(): PackageJson {
   throw new RgsError("internal", "cannot find the package.json of pulumi-rgs above this command");
 }
 
-function writeProject(out: string, files: Record<string, string>): void {
+function writeProject(out: string, files: Record<string, string>, assets: Record<string, Uint8Array>): void {
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new RgsError("validation_failed", `--out ${out} is a file; give a directory`);
   }
   mkdirSync(out, { recursive: true });
-  for (const [name, text] of Object.entries(files)) {
-    const file = join(out, ...name.split("/"));
+  for (const [name, content] of [...Object.entries(files), ...Object.entries(assets)]) {
+    const file = resolve(out, ...name.split("/"));
+    // Audio file names come from the pool; sdk/export makes them safe, and this keeps any path inside --out.
+    if (relative(out, file).startsWith("..") || isAbsolute(relative(out, file))) {
+      throw new RgsError("internal", `refusing to write ${JSON.stringify(name)} outside ${out}`);
+    }
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    writeFileSync(file, content);
   }
 }
 

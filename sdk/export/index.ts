@@ -3,17 +3,20 @@
  * without changing it.
  */
 import type { Backend } from "../backend";
+import { RgsError } from "../errors";
+import { audioKey } from "./audio";
 import { configurationJson } from "./normalize";
 import { generateProgram, type ExportWarning, type ProgramOptions } from "./program";
 import { projectFiles, type ProjectOptions } from "./project";
 import { readSnapshot, type Snapshot } from "./snapshot";
 
+export { AUDIO_DIR, audioPaths, safeFileName } from "./audio";
 export { assignNames, slugOf, type Names } from "./names";
 export { configurationJson, declaredFields } from "./normalize";
 export { plan, type Planned, type Resolution } from "./order";
 export { generateProgram, type ExportWarning, type Program, type ProgramOptions } from "./program";
 export { isStackName, projectFiles, projectNameOf, type ProjectOptions } from "./project";
-export { readSnapshot, type ExportedObject, type ReadOptions, type Snapshot } from "./snapshot";
+export { readSnapshot, type ExportedAudioFile, type ExportedObject, type ReadOptions, type Snapshot } from "./snapshot";
 
 /** The name of the normalized configuration written with `--format json`. */
 export const CONFIGURATION_FILE = "configuration.json";
@@ -26,8 +29,10 @@ export interface ExportOptions extends Omit<ProjectOptions, "pools">, ProgramOpt
 }
 
 export interface ExportResult {
-  /** Every file of the project, by path relative to its directory (`/`-separated). */
+  /** Every text file of the project, by path relative to its directory (`/`-separated). */
   files: Record<string, string>;
+  /** The recordings of the audio files, by path relative to the project's directory (`/`-separated). */
+  assets: Record<string, Uint8Array>;
   warnings: readonly ExportWarning[];
   snapshot: Snapshot;
 }
@@ -46,5 +51,13 @@ export function buildProject(snapshot: Snapshot, options: Omit<ExportOptions, "p
     ...program.files,
   };
   if (options.json) files[CONFIGURATION_FILE] = configurationJson(snapshot);
-  return { files, warnings: program.warnings, snapshot };
+  const assets: Record<string, Uint8Array> = {};
+  for (const a of snapshot.audioFiles ?? []) {
+    const path = program.audioPaths.get(audioKey(a))!;
+    if (a.content === undefined) {
+      throw new RgsError("internal", `the bytes of audio file ${a.id} (${JSON.stringify(a.fileName)}) of pool ${a.pool} were not read; read the snapshot with its audio content`);
+    }
+    assets[path] = a.content;
+  }
+  return { files, assets, warnings: program.warnings, snapshot };
 }

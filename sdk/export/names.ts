@@ -9,12 +9,15 @@
  * A variable name is the kind's class name in camel case followed by the logical name's words
  * (`queueHelpDesk`): always a valid identifier, never a reserved word, unique in the program.
  */
-import { kindDef } from "../model/index";
+import { AUDIO_FILES, kindDef } from "../model/index";
 import type { KindName } from "../model/kind";
 import { compareText } from "./normalize";
 
+/** What an export declares: the objects of each kind, and audio files. */
+export type ExportedKind = KindName | typeof AUDIO_FILES;
+
 export interface Named {
-  readonly kind: KindName;
+  readonly kind: ExportedKind;
   readonly pool: string;
   readonly id: string;
   readonly name: string;
@@ -38,8 +41,13 @@ export function slugOf(name: string): string {
 }
 
 /** The fallback words of a kind for a name with no letters or digits: "agent-group", "hours-of-business". */
-function kindSlug(kind: KindName): string {
-  return slugOf(kindDef(kind).label);
+function kindSlug(kind: ExportedKind): string {
+  return slugOf(kind === AUDIO_FILES ? "audio file" : kindDef(kind).label);
+}
+
+/** The provider's class of a kind: Queue, AudioFile. */
+export function typeNameOf(kind: ExportedKind): string {
+  return kind === AUDIO_FILES ? "AudioFile" : kindDef(kind).typeName;
 }
 
 function camel(typeName: string): string {
@@ -85,7 +93,7 @@ export function assignNames(objects: readonly Named[]): Map<string, Names> {
   const variables = new Set<string>();
   for (const o of sorted) {
     const l = logical.get(keyOf(o))!;
-    const stem = `${camel(kindDef(o.kind).typeName)}${pascalWords(l)}`;
+    const stem = `${camel(typeNameOf(o.kind))}${pascalWords(l)}`;
     let variable = stem;
     // Different word lists can meet in camel case ("a-1" and "a1"); the later one in id order gives way.
     for (let n = 2; variables.has(variable); n++) variable = `${stem}_${n}`;
@@ -95,6 +103,6 @@ export function assignNames(objects: readonly Named[]): Map<string, Names> {
   return out;
 }
 
-export function keyOf(o: { kind: KindName; pool: string; id: string }): string {
+export function keyOf(o: { kind: ExportedKind; pool: string; id: string }): string {
   return `${o.kind}/${o.pool}/${o.id}`;
 }

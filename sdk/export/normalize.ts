@@ -3,8 +3,9 @@
  * And the whole configuration as sorted, stable JSON for diffing in git.
  */
 import { stableJson } from "../json";
-import { fieldsOf, kindDef } from "../model/index";
+import { AUDIO_FILES, fieldsOf, kindDef } from "../model/index";
 import { KIND_NAMES, type KindName } from "../model/kind";
+import { audioKey, audioPaths } from "./audio";
 import type { ExportedObject, Snapshot } from "./snapshot";
 
 const defaultsCache = new Map<KindName, Map<string, string>>();
@@ -75,18 +76,27 @@ export function compareText(a: string, b: string): number {
 
 /**
  * The configuration as JSON: pools sorted, each kind's objects by name then id, every object's
- * keys sorted, with defaults filled in so a change of default does not hide in the diff.
+ * keys sorted, with defaults filled in so a change of default does not hide in the diff. Audio
+ * files are there by their metadata and the project path of their bytes (`file`), never the bytes.
  */
 export function configurationJson(snapshot: Snapshot): string {
+  const paths = audioPaths(snapshot.audioFiles ?? []);
   const pools = [...snapshot.pools].sort(compareText).map((fqdn) => {
-    const kinds: Record<string, unknown[]> = {};
+    const kinds: Record<string, unknown> = {};
+    if (snapshot.audioFiles) {
+      kinds[AUDIO_FILES] = snapshot.audioFiles
+        .filter((a) => a.pool === fqdn)
+        .sort((x, y) => compareText(x.fileName, y.fileName) || compareText(x.id, y.id))
+        .map(({ pool: _pool, content: _content, ...metadata }) => ({ ...metadata, file: paths.get(audioKey({ pool: fqdn, id: metadata.id })) }));
+    }
     for (const kind of KIND_NAMES) {
       kinds[kind] = snapshot.objects
         .filter((o) => o.pool === fqdn && o.kind === kind)
         .sort(byNameThenId)
         .map((o) => ({ id: o.id, ...o.body }));
     }
-    return { pool: fqdn, ...kinds };
+    const settings = snapshot.settings?.[fqdn];
+    return { pool: fqdn, ...kinds, ...(settings ? { settings } : {}) };
   });
   return `${JSON.stringify(sortKeys({ pools }), null, 2)}\n`;
 }

@@ -1,18 +1,22 @@
 /**
  * The Pulumi program of a snapshot, built as a TypeScript syntax tree and printed by TypeScript's
  * own printer, so every name and prompt is a correct string literal whatever it holds.
+ *
+ * Audio files come first, each an rgs.AudioFile whose source is the recording written beside the
+ * program (audio.ts); prompts and music on hold reference them as variables.
  */
 import ts from "typescript";
-import { kindDef } from "../model/index";
+import { AUDIO_FILES, audioFilesOf } from "../model/index";
 import { KIND_NAMES, type KindName } from "../model/kind";
-import { assignNames, keyOf, type Names } from "./names";
-import { declaredFields, labelOf, nameOf } from "./normalize";
+import { AUDIO_DIR, audioKey, audioPaths, baseName } from "./audio";
+import { assignNames, keyOf, typeNameOf, type ExportedKind, type Names } from "./names";
+import { compareText, declaredFields, labelOf, nameOf } from "./normalize";
 import { plan, type Planned } from "./order";
-import type { ExportedObject, Snapshot } from "./snapshot";
+import type { ExportedAudioFile, ExportedObject, Snapshot } from "./snapshot";
 
 /** Something the program keeps as it found it, that a person should look at. */
 export interface ExportWarning {
-  readonly code: "reference_not_found" | "queue_cycle";
+  readonly code: "reference_not_found" | "queue_cycle" | "audio_file_not_found";
   readonly pool: string;
   readonly kind: KindName;
   readonly id: string;
@@ -30,6 +34,8 @@ export interface Program {
   readonly warnings: readonly ExportWarning[];
   /** Resources declared. */
   readonly resources: number;
+  /** The project path each audio file's bytes go to, by `<pool>/<id>`. */
+  readonly audioPaths: ReadonlyMap<string, string>;
 }
 
 const f = ts.factory;
@@ -55,13 +61,31 @@ export interface ProgramOptions {
 
 /** The program declaring every object of the snapshot, and the warnings about what it keeps as found. */
 export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}): Program {
-  const names = assignNames(snapshot.objects.map((o) => ({ kind: o.kind, pool: o.pool, id: o.id, name: nameOf(o) })));
+  const audioFiles = snapshot.audioFiles ?? [];
+  const names = assignNames([
+    ...audioFiles.map((a) => ({ kind: AUDIO_FILES as ExportedKind, pool: a.pool, id: a.id, name: a.fileName })),
+    ...snapshot.objects.map((o) => ({ kind: o.kind, pool: o.pool, id: o.id, name: nameOf(o) })),
+  ]);
+  const paths = audioPaths(audioFiles);
+  const audioByKey = new Map(audioFiles.map((a) => [audioKey(a), a]));
   const severalPools = snapshot.pools.length > 1;
-  const modules = snapshot.objects.length > (options.moduleThreshold ?? 100);
-  const plans = [...snapshot.pools].sort().map((pool) => ({ pool, planned: plan(snapshot.objects.filter((o) => o.pool === pool)) }));
+  const resources = snapshot.objects.length + audioFiles.length;
+  const modules = resources > (options.moduleThreshold ?? 100);
+  const plans = [...snapshot.pools].sort().map((pool) => ({
+    pool,
+    audio: audioFiles.filter((a) => a.pool === pool).sort((a, b) => compareText(paths.get(audioKey(a))!, paths.get(audioKey(b))!)),
+    planned: plan(snapshot.objects.filter((o) => o.pool === pool)),
+  }));
   const referenced = new Set<string>();
+  const audioOf = (o: ExportedObject, id: string) => audioByKey.get(audioKey({ pool: o.pool, id }));
   for (const { planned } of plans) {
-    for (const p of planned) for (const r of p.references) if (r.resolution.how === "variable") referenced.add(keyOf(r.resolution.target));
+    for (const p of planned) {
+      for (const r of p.references) if (r.resolution.how === "variable") referenced.add(keyOf(r.resolution.target));
+      for (const use of audioUses(p.object)) {
+        const a = audioOf(p.object, use.id);
+        if (a) referenced.add(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }));
+      }
+    }
   }
 
   const warnings: ExportWarning[] = [];
@@ -71,21 +95,45 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
     " Every resource sets adopt: true: the first `pulumi up` takes over the existing object of its name",
     " instead of creating one. `pulumi preview` shows no changes until this program is edited.",
   ];
-  if (snapshot.objects.length === 0) header.push(" The pool holds no Response Group objects yet.");
+  if (audioFiles.length > 0) {
+    header.push(
+      ` The audio files' recordings are under ${AUDIO_DIR}/, beside this program. An audio file needs no adopt:`,
+      " the pool keeps one per recording, and importing the same bytes answers the one that exists.",
+    );
+  }
+  if (resources === 0) header.push(" The pool holds no Response Group objects yet.");
 
   // Shared objects, in order, with their headings; workflows apart when each gets a module.
   const shared: ts.Statement[] = [];
   const workflows: { logical: string; statement: ts.Statement; uses: string[]; pool: string; name: string }[] = [];
-  for (const { pool, planned } of plans) {
+  for (const { pool, audio, planned } of plans) {
     let first = true;
+    audio.forEach((a, i) => {
+      const notes: string[] = [];
+      if (i === 0) {
+        if (severalPools) notes.push(` Pool ${pool}`, "");
+        notes.push(" Audio files");
+        first = false;
+      }
+      const isReferenced = referenced.has(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }));
+      shared.push(withCommentsFirst(audioStatement(a, paths.get(audioKey(a))!, names, isReferenced, severalPools, modules), notes));
+    });
     for (const kind of KIND_NAMES) {
       const ofKind = planned.filter((p) => p.object.kind === kind);
       if (ofKind.length === 0) continue;
       const apart = modules && kind === "workflows";
       ofKind.forEach((p, i) => {
-        const stmt = resourceStatement(p, names, referenced.has(keyOf(p.object)), severalPools, modules, warnings);
+        const stmt = resourceStatement(p, names, referenced.has(keyOf(p.object)), severalPools, modules, warnings, audioByKey);
         if (apart) {
-          const uses = [...new Set(p.references.flatMap((r) => (r.resolution.how === "variable" ? [names.get(keyOf(r.resolution.target))!.variable] : [])))];
+          const uses = [
+            ...new Set([
+              ...p.references.flatMap((r) => (r.resolution.how === "variable" ? [names.get(keyOf(r.resolution.target))!.variable] : [])),
+              ...audioUses(p.object).flatMap((u) => {
+                const a = audioOf(p.object, u.id);
+                return a ? [names.get(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }))!.variable] : [];
+              }),
+            ]),
+          ];
           workflows.push({ logical: names.get(keyOf(p.object))!.logical, statement: stmt, uses: uses.sort(), pool, name: nameOf(p.object) });
           return;
         }
@@ -100,14 +148,18 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
     }
   }
 
-  const importRgs = shared.length + workflows.length > 0 ? [namespaceImport()] : [];
+  // FileAsset comes from @pulumi/pulumi, which the project depends on; only the module declaring audio files needs it.
+  const importRgs = [
+    ...(audioFiles.length > 0 ? [namespaceImport("pulumi", "@pulumi/pulumi")] : []),
+    ...(shared.length + workflows.length > 0 ? [namespaceImport()] : []),
+  ];
   if (!modules) {
     const text = printModule(header, [importRgs, ...shared.map((s) => [s])]);
-    return { text, files: { "index.ts": text }, warnings, resources: snapshot.objects.length };
+    return { text, files: { "index.ts": text }, warnings, resources, audioPaths: paths };
   }
   const files: Record<string, string> = {};
   files["shared.ts"] = printModule(
-    [` The agent groups, queues, hours of business and holiday sets of ${pools}, which workflows/ use.`],
+    [` The ${audioFiles.length > 0 ? "audio files, " : ""}agent groups, queues, hours of business and holiday sets of ${pools}, which workflows/ use.`],
     [importRgs, ...shared.map((s) => [s])],
   );
   const imports: ts.Statement[] = [sideEffectImport("./shared")];
@@ -119,14 +171,23 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
   }
   const text = printModule([...header, ` Each workflow is in a module of its own under workflows/; what they share is in shared.ts.`], [imports]);
   files["index.ts"] = text;
-  return { text, files, warnings, resources: snapshot.objects.length };
+  return { text, files, warnings, resources, audioPaths: paths };
 }
 
-function namespaceImport(): ts.Statement {
+function audioUses(o: ExportedObject) {
+  try {
+    return audioFilesOf(o.kind, o.body as Record<string, unknown>);
+  } catch {
+    // As with references: a body the schema would not fill in plays nothing it can be found by.
+    return [];
+  }
+}
+
+function namespaceImport(name = "rgs", from = "pulumi-rgs"): ts.Statement {
   return f.createImportDeclaration(
     undefined,
-    f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier("rgs"))),
-    f.createStringLiteral("pulumi-rgs"),
+    f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier(name))),
+    f.createStringLiteral(from),
   );
 }
 
@@ -158,11 +219,22 @@ function resourceStatement(
   severalPools: boolean,
   exported: boolean,
   warnings: ExportWarning[],
+  audioByKey: ReadonlyMap<string, ExportedAudioFile>,
 ): ts.Statement {
   const o = p.object;
   const own = names.get(keyOf(o))!;
   const refs = new Map<string, ts.Expression>();
   const notes: string[] = [];
+  for (const use of audioUses(o)) {
+    const a = audioByKey.get(audioKey({ pool: o.pool, id: use.id }));
+    if (a) {
+      refs.set(use.path, f.createPropertyAccessExpression(f.createIdentifier(names.get(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }))!.variable), "id"));
+      continue;
+    }
+    const message = `${use.path} names audio file ${use.id}, which is not in pool ${o.pool}; the id is kept as found, and \`pulumi up\` cannot write this ${labelOf(o.kind)} until that audio file is imported and named here, or the reference is removed`;
+    warnings.push(warning("audio_file_not_found", o, use.path, `${labelOf(o.kind)} ${quoted(nameOf(o))}: ${message}`));
+    notes.push(...wrap(message, 96).map((l) => ` ${l}`));
+  }
   for (const r of p.references) {
     const res = r.resolution;
     if (res.how === "variable") {
@@ -187,18 +259,39 @@ function resourceStatement(
   if (severalPools) props.push(property("pool", f.createStringLiteral(o.pool)));
   props.push(property("adopt", f.createTrue()));
 
+  return withComments(declaration(typeNameOf(o.kind), own, props, isReferenced, exported), notes);
+}
+
+/**
+ * An audio file: its recording as a FileAsset, the name it was imported with when the file on disk
+ * had to be named otherwise. The service keeps one audio file per pool and content, so importing
+ * the same bytes again answers the audio file that exists: the first `pulumi up` takes it over.
+ */
+function audioStatement(a: ExportedAudioFile, path: string, names: Map<string, Names>, isReferenced: boolean, severalPools: boolean, exported: boolean): ts.Statement {
+  const own = names.get(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }))!;
+  const asset = f.createNewExpression(
+    f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createIdentifier("pulumi"), "asset"), "FileAsset"),
+    undefined,
+    [f.createStringLiteral(path)],
+  );
+  const props: ts.ObjectLiteralElementLike[] = [property("source", asset)];
+  if (baseName(path) !== a.fileName) props.push(property("fileName", f.createStringLiteral(a.fileName)));
+  if (severalPools) props.push(property("pool", f.createStringLiteral(a.pool)));
+  return declaration("AudioFile", own, props, isReferenced, exported);
+}
+
+function declaration(typeName: string, own: Names, props: ts.ObjectLiteralElementLike[], isReferenced: boolean, exported: boolean): ts.Statement {
   const created = f.createNewExpression(
-    f.createPropertyAccessExpression(f.createIdentifier("rgs"), kindDef(o.kind).typeName),
+    f.createPropertyAccessExpression(f.createIdentifier("rgs"), typeName),
     undefined,
     [f.createStringLiteral(own.logical), f.createObjectLiteralExpression(props, true)],
   );
-  const stmt = isReferenced
+  return isReferenced
     ? f.createVariableStatement(
         exported ? [f.createModifier(ts.SyntaxKind.ExportKeyword)] : undefined,
         f.createVariableDeclarationList([f.createVariableDeclaration(own.variable, undefined, undefined, created)], ts.NodeFlags.Const),
       )
     : f.createExpressionStatement(created);
-  return withComments(stmt, notes);
 }
 
 function warning(code: ExportWarning["code"], o: ExportedObject, path: string, message: string): ExportWarning {

@@ -7,8 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Backend } from "../../sdk/backend";
-import type { ExportedObject, Snapshot } from "../../sdk/export/snapshot";
-import { parseBody } from "../../sdk/model/index";
+import type { ExportedAudioFile, ExportedObject, Snapshot } from "../../sdk/export/snapshot";
+import { checkAudioUpload, parseBody } from "../../sdk/model/index";
 import type { KindName } from "../../sdk/model/kind";
 
 export interface Declared {
@@ -20,8 +20,50 @@ export interface Declared {
   later?: Record<string, unknown>;
 }
 
+/** A recording to import; objects reference it as `@key` like any other. */
+export interface DeclaredAudio {
+  key: string;
+  pool: string;
+  fileName: string;
+  content: Uint8Array;
+}
+
 export const POOL_A = "pool01.contoso.com";
 export const POOL_B = "pool02.fabrikam.com";
+
+/** A RIFF/WAVE file of 16-bit PCM samples: the fmt chunk, then the data chunk. */
+export function wav(samples: readonly number[], sampleRate = 8000, channels = 1): Uint8Array {
+  const data = samples.length * 2;
+  const b = Buffer.alloc(44 + data);
+  b.write("RIFF", 0, "ascii");
+  b.writeUInt32LE(36 + data, 4);
+  b.write("WAVE", 8, "ascii");
+  b.write("fmt ", 12, "ascii");
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(channels, 22);
+  b.writeUInt32LE(sampleRate, 24);
+  b.writeUInt32LE(sampleRate * channels * 2, 28);
+  b.writeUInt16LE(channels * 2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write("data", 36, "ascii");
+  b.writeUInt32LE(data, 40);
+  samples.forEach((v, i) => b.writeInt16LE(v, 44 + i * 2));
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+/**
+ * The recordings of richConfiguration(): a welcome message and music on hold in pool A, one
+ * recording no object plays, and the same bytes under the same name in pool B.
+ */
+export function richAudio(): DeclaredAudio[] {
+  return [
+    { key: "welcome", pool: POOL_A, fileName: "welcome.wav", content: wav([0, 1200, 2400, 1200, 0, -1200, -2400, -1200]) },
+    { key: "hold", pool: POOL_A, fileName: "Hold music — Contoso: 2026.wav", content: wav([0, 8000, 16000, 8000, 0, -8000, -16000, -8000, 0, 4000]) },
+    { key: "spare", pool: POOL_A, fileName: "spare.wav", content: wav([5, -5, 5, -5]) },
+    { key: "b-welcome", pool: POOL_B, fileName: "welcome.wav", content: wav([0, 1200, 2400, 1200, 0, -1200, -2400, -1200]) },
+  ];
+}
 
 const say = (textToSpeech: string) => ({ textToSpeech });
 const toQueue = (key: string, prompt?: string) => ({ action: "TransferToQueue", queueId: `@${key}`, ...(prompt ? { prompt: say(prompt) } : {}) });
@@ -117,9 +159,10 @@ export function richConfiguration(): Declared[] {
         timeZone: "Pacific Standard Time",
         businessHoursId: "@hours",
         holidaySetIds: ["@holidays", "@closures"],
-        defaultAction: { action: "TransferToQueue", queueId: "@helpdesk", prompt: { textToSpeech: "Welcome to the help desk.", audioFileId: "welcome.wav" } },
+        defaultAction: { action: "TransferToQueue", queueId: "@helpdesk", prompt: { textToSpeech: "Welcome to the help desk.", audioFileId: "@welcome" } },
         nonBusinessHoursAction: { action: "TransferToVoicemailUri", uri: "sip:helpdesk-vm@contoso.com", prompt: say("We are closed.") },
         holidayAction: { action: "Terminate", prompt: say("Happy holidays.") },
+        customMusicOnHoldFileId: "@hold",
       },
     },
     {
@@ -139,7 +182,7 @@ export function richConfiguration(): Declared[] {
             name: "Main menu",
             prompt: say("For support press 1, for the night line press 2."),
             invalidAnswerPrompt: say("Sorry, that is not an option."),
-            noAnswerPrompt: say("Sorry, I did not hear you."),
+            noAnswerPrompt: { audioFileId: "@welcome" },
             answers: [
               { name: "Support", dtmfResponse: "1", voiceResponses: ["support", "help"], action: toQueue("helpdesk") },
               {
@@ -228,7 +271,16 @@ export function richConfiguration(): Declared[] {
       key: "b-flow",
       kind: "workflows",
       pool: b,
-      body: { name: "Help Desk", primaryUri: "sip:helpdesk@fabrikam.com", active: true, timeZone: "UTC", businessHoursId: "@b-hours", holidaySetIds: ["@b-holidays"], defaultAction: toQueue("b-queue"), holidayAction: { action: "Terminate" } },
+      body: {
+        name: "Help Desk",
+        primaryUri: "sip:helpdesk@fabrikam.com",
+        active: true,
+        timeZone: "UTC",
+        businessHoursId: "@b-hours",
+        holidaySetIds: ["@b-holidays"],
+        defaultAction: { ...toQueue("b-queue"), prompt: { audioFileId: "@b-welcome", textToSpeech: "Welcome to Fabrikam." } },
+        holidayAction: { action: "Terminate" },
+      },
     },
   ];
 }
@@ -251,7 +303,8 @@ export function resolveRefs(v: unknown, ids: (key: string) => string): unknown {
  * The configuration as a backend would answer it: defaults filled in, ids from the keys. With
  * `unchecked`, bodies are taken as written, as a real pool may hold what the service would refuse.
  */
-export function snapshotOf(declared: readonly Declared[], options: { unchecked?: boolean } = {}): Snapshot {
+export function snapshotOf(declared: readonly Declared[], options: { unchecked?: boolean; audio?: readonly DeclaredAudio[] } = {}): Snapshot {
+  const audioFiles = options.audio?.map((a) => audioOf(a, idFor(a.key)));
   const objects: ExportedObject[] = declared.map((d) => {
     const body = resolveRefs({ ...d.body, ...d.later }, (k) => idFor(k)) as Record<string, unknown>;
     if (options.unchecked) return { kind: d.kind, pool: d.pool, id: idFor(d.key), body };
@@ -259,17 +312,44 @@ export function snapshotOf(declared: readonly Declared[], options: { unchecked?:
     if (!parsed.ok) throw new Error(`fixture ${d.key}: ${JSON.stringify(parsed.issues)}`);
     return { kind: d.kind, pool: d.pool, id: idFor(d.key), body: parsed.value };
   });
-  return { pools: [...new Set(declared.map((d) => d.pool))].sort(), objects };
+  const pools = [...new Set([...declared.map((d) => d.pool), ...(options.audio ?? []).map((a) => a.pool)])].sort();
+  return { pools, objects, ...(audioFiles ? { audioFiles } : {}) };
 }
 
-/** Creates the configuration in a backend, in the order given, then applies the later fields. Answers the ids by key. */
-export async function seed(backend: Backend, declared: readonly Declared[]): Promise<Map<string, string>> {
+/** An audio file as the service would list it, its bytes read. */
+export function audioOf(a: DeclaredAudio, id: string): ExportedAudioFile {
+  const checked = checkAudioUpload("audio/wav", a.fileName, a.content);
+  if (!checked.ok) throw new Error(`fixture ${a.key}: ${JSON.stringify(checked.issues)}`);
+  const { details } = checked.value;
+  return {
+    pool: a.pool,
+    id,
+    fileName: a.fileName,
+    format: details.format,
+    contentType: checked.value.contentType,
+    size: checked.value.size,
+    sha256: checked.value.sha256,
+    encoding: details.encoding,
+    channels: details.channels,
+    sampleRate: details.sampleRate,
+    bitsPerSample: details.bitsPerSample,
+    durationSeconds: details.durationSeconds,
+    content: a.content,
+  };
+}
+
+/** Imports the recordings, creates the configuration in a backend in the order given, then applies the later fields. Answers the ids by key. */
+export async function seed(backend: Backend, declared: readonly Declared[], audio: readonly DeclaredAudio[] = []): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const id = (k: string) => {
     const v = ids.get(k);
     if (v === undefined) throw new Error(`fixture: ${k} is referenced before it is created`);
     return v;
   };
+  for (const a of audio) {
+    const imported = await backend.importAudioFile(a.pool, { fileName: a.fileName, contentType: "audio/wav", content: a.content });
+    ids.set(a.key, imported.audioFile.id);
+  }
   for (const d of declared) {
     const created = await backend.create(d.pool, d.kind, resolveRefs(d.body, id) as never);
     ids.set(d.key, created.object.id);
