@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ERROR_STATUS, type ServiceErrorCode } from "../sdk/errors";
 import { Question } from "../sdk/model/call-action";
 import { KIND_NAMES, type KindName } from "../sdk/model/kind";
-import type { AnyRoute, Named, Operation } from "./routes/route";
+import type { AnyRoute, Named, Operation, RawBody } from "./routes/route";
 import { ERROR, ERROR_PARTS } from "./routes/views";
 
 type Json = Record<string, unknown>;
@@ -100,6 +100,7 @@ function operationJson(route: AnyRoute, operation: Operation, perKind: boolean, 
       description: r.description,
       ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([name, h]) => [name, { description: h.description, schema: plain(h.schema) }])) } : {}),
       ...(r.body ? { content: { "application/json": { schema: output.ref(r.body) } } } : {}),
+      ...(r.raw ? { content: binaryContent(r.raw) } : {}),
     };
   }
   for (const [status, codes] of errorsOf(route, operation)) {
@@ -115,9 +116,18 @@ function operationJson(route: AnyRoute, operation: Operation, perKind: boolean, 
     ...(operation.description ? { description: operation.description } : {}),
     ...(route.access === "public" ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(operation.requestBody ? { requestBody: { required: true, content: { "application/json": { schema: input.ref(operation.requestBody) } } } } : {}),
+    ...(operation.requestBody ? { requestBody: requestBodyJson(operation.requestBody, input) } : {}),
     responses,
   };
+}
+
+function requestBodyJson(body: Named | RawBody, input: Components): Json {
+  if ("contentTypes" in body) return { required: true, description: body.description, content: binaryContent(body) };
+  return { required: true, content: { "application/json": { schema: input.ref(body) } } };
+}
+
+function binaryContent(raw: RawBody): Json {
+  return Object.fromEntries(raw.contentTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }]));
 }
 
 /** The error codes an operation may answer with, by status: its own, and those of its access and body. */

@@ -5,14 +5,16 @@
 import { createHash, randomUUID } from "node:crypto";
 import { RgsError, type FieldProblem } from "../sdk/errors";
 import { stableJson } from "../sdk/json";
-import { aLabel, isExclusive, kindDef, toFieldIssues, uniqueKeysOf, type PoolLookup } from "../sdk/model/index";
+import { aLabel, audioFilesOf, defaultsOf, isExclusive, kindDef, toFieldIssues, uniqueKeysOf, type PoolLookup } from "../sdk/model/index";
 import { objectIdentity, PoolFqdn, serviceIdentity } from "../sdk/model/common";
 import type { KindName, Reference } from "../sdk/model/kind";
-import { SettingsSchema } from "../sdk/model/settings";
+import type { AudioFileView } from "../sdk/model/audio-file";
+import { settingsAudioFiles, SettingsSchema, type SettingsBody } from "../sdk/model/settings";
 import type { Page, PoolView, SettingsView } from "../sdk/views";
-import type { Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
+import { audioFileBody, audioFileView, audioIds, audioInUse, audioNotFound, checkUpload, unresolvedAudio } from "./audio-files";
+import type { AudioUploadRequest, Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
 import { checkDepth, readObjectBody, readSettingsBody } from "./body";
-import { ConstraintViolation, nameKey, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
+import { ConstraintViolation, nameKey, settingsUser, type ObjectRow, type Referrer, type SettingsRow, type Store, type StoreTx } from "./store/store";
 
 /** Idempotency keys are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -122,6 +124,7 @@ export class ResponseGroupService implements Configuration {
         tx.insertObject({ id: randomUUID(), pool, kind, name, uniqueKeys: storedUniqueKeys(kind, body), body, now }),
       );
       await writeGuard(kind, name, () => tx.setReferences(row.id, pool, refs));
+      await writeGuard(kind, name, () => tx.setAudioUses(row.id, pool, audioIds(audioFilesOf(kind, body))));
       const view = objectView(row);
       if (idempotencyKey !== undefined) {
         await writeGuard(kind, name, () =>
@@ -156,6 +159,7 @@ export class ResponseGroupService implements Configuration {
       );
       if (!row) throw etagMismatch(kind, current);
       await writeGuard(kind, name, () => tx.setReferences(row.id, pool, refs));
+      await writeGuard(kind, name, () => tx.setAudioUses(row.id, pool, audioIds(audioFilesOf(kind, body))));
       if (kindDef(kind).exclusive) await writeGuard(kind, name, () => tx.setExclusive(row.id, exclusive));
       return objectView(row);
     });
@@ -195,8 +199,17 @@ export class ResponseGroupService implements Configuration {
       if (!ifMatches(expected, current.version)) {
         throw new RgsError("etag_mismatch", `the settings of ${pool} changed since ${ifMatch}; they are now at ${etagOf(current.version)}`);
       }
+      const uses = settingsAudioFiles(settings as SettingsBody);
+      const problems = await unresolvedAudio(tx, pool, uses);
+      if (problems.length > 0) throw new RgsError("reference_not_found", `the settings of ${pool} reference an audio file that does not exist`, { details: problems });
       const row = await tx.putSettings(pool, settings, current.version, this.now());
       if (!row) throw new RgsError("etag_mismatch", `the settings of ${pool} changed while they were being written; read them again`);
+      await tx.setAudioUses(settingsUser(pool), pool, audioIds(uses)).catch((e: unknown) => {
+        if (e instanceof ConstraintViolation && e.constraint === "reference") {
+          throw new RgsError("reference_not_found", `the settings of ${pool} reference an audio file that no longer exists`);
+        }
+        throw e;
+      });
       return settingsView(row);
     });
   }
@@ -239,6 +252,7 @@ export class ResponseGroupService implements Configuration {
       }
       rows.set(target.id, { toId: target.id, toKind: ref.kind, exclusive: exclusive !== undefined });
     }
+    problems.push(...(await unresolvedAudio(tx, pool, audioFilesOf(kind, body))));
     if (problems.length > 0) {
       throw new RgsError("reference_not_found", `the ${kindDef(kind).label} references objects that do not exist in pool ${pool}`, {
         details: problems,
@@ -257,6 +271,72 @@ export class ResponseGroupService implements Configuration {
         { details: { referencedBy: users } },
       );
     }
+  }
+
+  async importAudioFile(pool: string, upload: AudioUploadRequest): Promise<{ status: 200 | 201; body: AudioFileView }> {
+    const checked = checkUpload(upload);
+    const body = audioFileBody(checked);
+    const attempt = () =>
+      this.store.transaction(async (tx) => {
+        await this.requirePool(tx, pool);
+        const same = await tx.findAudioFile(pool, checked.sha256);
+        if (same) return { status: 200 as const, body: audioFileView(same) };
+        const row = await tx.insertAudioFile({ id: randomUUID(), pool, sha256: checked.sha256, body, content: upload.content, now: this.now() });
+        return { status: 201 as const, body: audioFileView(row) };
+      });
+    try {
+      return await attempt();
+    } catch (e) {
+      // Another upload of the same bytes committed first: this one answers that audio file.
+      if (e instanceof ConstraintViolation && e.constraint === "content") return attempt();
+      throw e;
+    }
+  }
+
+  async getAudioFile(pool: string, id: string): Promise<AudioFileView> {
+    return this.read(async (tx, committed) => {
+      await this.requirePool(tx, pool, committed);
+      const row = await tx.getAudioFile(pool, id.toLowerCase());
+      if (!row) throw audioNotFound(id, pool);
+      return audioFileView(row);
+    });
+  }
+
+  async getAudioFileContent(pool: string, id: string): Promise<{ view: AudioFileView; content: Uint8Array }> {
+    return this.read(async (tx, committed) => {
+      await this.requirePool(tx, pool, committed);
+      const row = await tx.getAudioFile(pool, id.toLowerCase());
+      const content = row && (await tx.getAudioContent(pool, row.id));
+      if (!row || !content) throw audioNotFound(id, pool);
+      return { view: audioFileView(row), content };
+    });
+  }
+
+  async listAudioFiles(pool: string, options: Omit<ListQuery, "name">): Promise<Page<AudioFileView>> {
+    const afterSeq = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
+    return this.read(async (tx, committed) => {
+      await this.requirePool(tx, pool, committed);
+      const rows = await tx.listAudioFiles(pool, { afterSeq, limit: options.limit + 1 });
+      const page = rows.slice(0, options.limit);
+      const more = rows.length > options.limit;
+      return { items: page.map(audioFileView), nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+    });
+  }
+
+  async deleteAudioFile(pool: string, id: string): Promise<void> {
+    return this.store.transaction(async (tx) => {
+      await this.requirePool(tx, pool);
+      const row = await tx.getAudioFile(pool, id.toLowerCase());
+      if (!row) throw audioNotFound(id, pool);
+      const users = await tx.audioUsers(row.id);
+      if (users.length > 0) throw audioInUse(row, users);
+      try {
+        await tx.deleteAudioFile(row.id);
+      } catch (e) {
+        if (e instanceof ConstraintViolation && e.constraint === "in_use") throw audioInUse(row, await tx.audioUsers(row.id));
+        throw e;
+      }
+    });
   }
 
   async ping(): Promise<boolean> {
@@ -297,6 +377,7 @@ export function objectView(row: ObjectRow): ObjectView {
   return {
     id: row.id,
     identity: objectIdentity(row.pool, row.id),
+    ...defaultsOf(row.kind),
     ...row.body,
     etag: etagOf(row.version),
     ownerPool: row.pool,
@@ -305,11 +386,15 @@ export function objectView(row: ObjectRow): ObjectView {
   };
 }
 
+// Settings stored before a setting was added are answered with its default.
+const SETTINGS_DEFAULTS: SettingsBody = SettingsSchema.parse({});
+
 function settingsView(row: SettingsRow): SettingsView {
   return {
     pool: row.pool,
     identity: serviceIdentity(row.pool),
-    ...(row.body as { agentRingbackGracePeriod: number; disableCallContext: boolean }),
+    ...SETTINGS_DEFAULTS,
+    ...(row.body as Partial<SettingsBody>),
     etag: etagOf(row.version),
     updatedAt: row.updatedAt,
   };

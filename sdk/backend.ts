@@ -7,6 +7,7 @@
  * to the caller: an HTTP ETag for the service, a fingerprint of the projected object for a pool.
  */
 import type { KindArgs, KindBodies, KindName } from "./model/index";
+import type { AudioFileView } from "./model/audio-file";
 import type { SettingsArgs } from "./model/settings";
 import type { Page, PoolView, ServerFields, SettingsView } from "./views";
 
@@ -16,6 +17,7 @@ export type { Page } from "./views";
 export type RgsObject<K extends KindName = KindName> = KindBodies[K] & ServerFields;
 
 export type Settings = SettingsView;
+export type AudioFile = AudioFileView;
 export type Pool = PoolView;
 
 export interface ListOptions {
@@ -39,6 +41,21 @@ export interface Created<K extends KindName> {
   replayed: boolean;
 }
 
+/** A recording to import (Import-CsRgsAudioFile): its bytes and the file name Lync keeps. */
+export interface AudioUpload {
+  /** Kept as Lync's OriginalFileName; ends in .wav or .wma. */
+  fileName: string;
+  /** audio/wav or audio/x-ms-wma. */
+  contentType: string;
+  content: Uint8Array;
+}
+
+export interface ImportedAudio {
+  audioFile: AudioFile;
+  /** The pool held these bytes already, and that audio file is answered rather than a second copy. */
+  existing: boolean;
+}
+
 export interface Backend {
   /** The object, or undefined when there is none with that id in the pool. */
   get<K extends KindName>(pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined>;
@@ -50,6 +67,15 @@ export interface Backend {
   update<K extends KindName>(pool: string, kind: K, id: string, body: KindArgs[K], version: string): Promise<RgsObject<K>>;
   /** Deletes an object, refused with `in_use` while another object uses it; false when it was already gone. */
   delete(pool: string, kind: KindName, id: string): Promise<boolean>;
+  /** Imports a recording once per pool and content: the same bytes answer the audio file that holds them. */
+  importAudioFile(pool: string, upload: AudioUpload): Promise<ImportedAudio>;
+  /** The audio file, or undefined when there is none with that id in the pool. */
+  getAudioFile(pool: string, id: string): Promise<AudioFile | undefined>;
+  /** The recording's bytes, or undefined when there is no such audio file. */
+  getAudioFileContent(pool: string, id: string): Promise<Uint8Array | undefined>;
+  listAudioFiles(pool: string, options?: Omit<ListOptions, "name">): Promise<Page<AudioFile>>;
+  /** Deletes an audio file, refused with `in_use` while a prompt or music on hold plays it; false when it was already gone. */
+  deleteAudioFile(pool: string, id: string): Promise<boolean>;
   getSettings(pool: string): Promise<Settings>;
   /** Replaces the settings whole (a setting left out takes its default), if still at `version` when given. */
   updateSettings(pool: string, body: SettingsArgs, version?: string): Promise<Settings>;

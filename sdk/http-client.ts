@@ -5,7 +5,8 @@
  * answer never makes a second object or overwrites someone else's edit.
  */
 import { randomUUID } from "node:crypto";
-import type { Backend, CreateOptions, Created, ListOptions, Page, Pool, RgsObject, Settings } from "./backend";
+import type { AudioFile, AudioUpload, Backend, CreateOptions, Created, ImportedAudio, ListOptions, Page, Pool, RgsObject, Settings } from "./backend";
+import { AUDIO_FILES } from "./model/audio-file";
 import { isServiceErrorCode, RgsError } from "./errors";
 import { stableJson } from "./json";
 import type { KindName } from "./model/kind";
@@ -32,13 +33,19 @@ interface Attempt {
   status: number;
   headers: Headers;
   body: unknown;
+  /** The answer's bytes, for a binary request that succeeded. */
+  bytes?: Uint8Array;
 }
 
 interface RequestOptions {
   method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   body?: unknown;
+  /** Bytes sent as they are, with their own Content-Type, in place of a JSON body. */
+  raw?: { contentType: string; bytes: Uint8Array };
   headers?: Record<string, string>;
+  /** The answer is bytes, not JSON. */
+  binary?: boolean;
 }
 
 /** What one call came to after its retries: its answer or its error, and whether an attempt's outcome was unknown. */
@@ -130,6 +137,37 @@ export class HttpBackend implements Backend {
     }
   }
 
+  /** Content-addressed, so a retry after a lost answer finds the same audio file (200) rather than making a second. */
+  async importAudioFile(pool: string, upload: AudioUpload): Promise<ImportedAudio> {
+    const r = await this.request({
+      method: "POST",
+      path: audioPath(pool),
+      raw: { contentType: upload.contentType, bytes: upload.content },
+      headers: { "x-file-name": encodeURIComponent(upload.fileName) },
+    });
+    return { audioFile: r.body as AudioFile, existing: r.status === 200 };
+  }
+
+  async getAudioFile(pool: string, id: string): Promise<AudioFile | undefined> {
+    return this.orUndefined(async () => (await this.request({ method: "GET", path: audioPath(pool, id) })).body as AudioFile);
+  }
+
+  async getAudioFileContent(pool: string, id: string): Promise<Uint8Array | undefined> {
+    return this.orUndefined(async () => (await this.request({ method: "GET", path: `${audioPath(pool, id)}/content`, binary: true })).bytes!);
+  }
+
+  async listAudioFiles(pool: string, options: Omit<ListOptions, "name"> = {}): Promise<Page<AudioFile>> {
+    const q = new URLSearchParams();
+    if (options.limit !== undefined) q.set("limit", String(options.limit));
+    if (options.cursor !== undefined) q.set("cursor", options.cursor);
+    const qs = q.toString();
+    return (await this.request({ method: "GET", path: `${audioPath(pool)}${qs ? `?${qs}` : ""}` })).body as Page<AudioFile>;
+  }
+
+  async deleteAudioFile(pool: string, id: string): Promise<boolean> {
+    return (await this.orUndefined(async () => (await this.request({ method: "DELETE", path: audioPath(pool, id) }), true))) ?? false;
+  }
+
   async getSettings(pool: string): Promise<Settings> {
     return (await this.request({ method: "GET", path: `/v1/pools/${enc(pool)}/settings` })).body as Settings;
   }
@@ -150,6 +188,15 @@ export class HttpBackend implements Backend {
 
   /** Nothing is held between calls. */
   async close(): Promise<void> {}
+
+  private async orUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (e) {
+      if (RgsError.isRgsError(e) && e.code === "not_found") return undefined;
+      throw e;
+    }
+  }
 
   private async request(options: RequestOptions): Promise<Attempt> {
     const { result } = await this.send(options);
@@ -189,13 +236,18 @@ export class HttpBackend implements Backend {
       "user-agent": this.userAgent,
       ...options.headers,
     };
-    let payload: string | undefined;
-    if (options.body !== undefined) {
+    let payload: string | Uint8Array | undefined;
+    if (options.raw !== undefined) {
+      headers["content-type"] = options.raw.contentType;
+      payload = options.raw.bytes;
+    } else if (options.body !== undefined) {
       headers["content-type"] = "application/json";
       payload = JSON.stringify(options.body);
     }
+    if (options.binary) headers.accept = "application/octet-stream, application/json";
     let res: Response;
     let text: string;
+    let bytes: Uint8Array | undefined;
     // The timeout covers the whole answer: a body that stalls after its headers is a timeout too.
     try {
       res = await fetch(`${this.endpoint}${options.path}`, {
@@ -204,7 +256,12 @@ export class HttpBackend implements Backend {
         body: payload,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      text = await res.text();
+      if (options.binary && res.ok) {
+        bytes = new Uint8Array(await res.arrayBuffer());
+        text = "";
+      } else {
+        text = await res.text();
+      }
     } catch (e) {
       const name = (e as { name?: string }).name;
       if (name === "TimeoutError" || name === "AbortError") {
@@ -227,7 +284,7 @@ export class HttpBackend implements Backend {
         }
       }
     }
-    return { status: res.status, headers: res.headers, body };
+    return { status: res.status, headers: res.headers, body, bytes };
   }
 }
 
@@ -275,6 +332,10 @@ function collectionPath(pool: string, kind: KindName): string {
 
 function objectPath(pool: string, kind: KindName, id: string): string {
   return `${collectionPath(pool, kind)}/${enc(id)}`;
+}
+
+function audioPath(pool: string, id?: string): string {
+  return `/v1/pools/${enc(pool)}/${AUDIO_FILES}${id === undefined ? "" : `/${enc(id)}`}`;
 }
 
 function sleep(ms: number): Promise<void> {

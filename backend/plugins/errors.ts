@@ -35,7 +35,7 @@ export function toRgsError(error: unknown): RgsError {
   const e = error as { statusCode?: number; code?: string; message?: string };
   const status = e.statusCode ?? 500;
   if (status === 413) return new RgsError("payload_too_large", "the request body is larger than the service accepts");
-  if (status === 415) return new RgsError("unsupported_media_type", "send the body as JSON with Content-Type: application/json");
+  if (status === 415) return new RgsError("unsupported_media_type", "send the body as JSON with Content-Type: application/json, or an audio file's bytes as audio/wav or audio/x-ms-wma");
   if (status >= 400 && status < 500) {
     const what = e.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "the body is empty" : "the body is not valid JSON";
     return new RgsError("validation_failed", `${what}: ${sanitize(e.message ?? "")}`, { details: [{ path: "", message: sanitize(e.message ?? what) }] });

@@ -1,4 +1,9 @@
 /** Every route of the service, in the order the OpenAPI document lists them. */
+import { deleteAudioFile } from "./audio-file-delete";
+import { getAudioFileContent } from "./audio-file-content";
+import { getAudioFile } from "./audio-file-get";
+import { importAudioFile } from "./audio-file-import";
+import { listAudioFiles } from "./audio-files-list";
 import { healthz } from "./healthz";
 import { createObject } from "./object-create";
 import { deleteObject } from "./object-delete";
@@ -19,6 +24,11 @@ export const ROUTES: readonly AnyRoute[] = [
   putPool,
   getSettings,
   putSettings,
+  listAudioFiles,
+  importAudioFile,
+  getAudioFile,
+  getAudioFileContent,
+  deleteAudioFile,
   listObjects,
   createObject,
   getObject,

@@ -21,6 +21,7 @@ export const ObjectId = z.string().meta({ format: "uuid", description: "The obje
 export const PoolParams = z.object({ pool: Pool });
 export const CollectionParams = z.object({ pool: Pool, kind: Kind });
 export const ObjectParams = z.object({ pool: Pool, kind: Kind, id: ObjectId });
+export const AudioFileParams = z.object({ pool: Pool, id: ObjectId });
 
 export const PAGE_LIMIT = { min: 1, max: 1000, default: 100 } as const;
 const pageLimitRange = `must be from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`;

@@ -18,9 +18,17 @@ export interface Named {
   schema: z.ZodType;
 }
 
+/** A body of bytes, not JSON, in one of these content types. */
+export interface RawBody {
+  contentTypes: readonly string[];
+  description: string;
+}
+
 export interface ResponseDoc {
   description: string;
   body?: Named;
+  /** An answer of bytes in place of JSON. */
+  raw?: RawBody;
   headers?: Record<string, { description: string; schema: z.ZodType }>;
 }
 
@@ -29,8 +37,8 @@ export interface Operation {
   operationId: string;
   summary: string;
   description?: string;
-  /** What the body must be; the service validates it with the same schema. */
-  requestBody?: Named;
+  /** What the body must be; the service validates it with the same schema. Bytes for a RawBody. */
+  requestBody?: Named | RawBody;
   /** Answers other than errors, by status. */
   responses: Record<number, ResponseDoc>;
 }
@@ -47,6 +55,8 @@ export interface RouteInput<P extends z.ZodObject, Q extends z.ZodObject, H exte
   /** Header values under the names the schema gives them (`Idempotency-Key`). */
   headers: z.output<H>;
   body: unknown;
+  /** The body's Content-Type, as sent. */
+  contentType: string | undefined;
   /** See FastifyRequest.tokenScope; null on public routes. */
   tokenScope: string | null;
 }
@@ -64,6 +74,8 @@ export interface Route<P extends z.ZodObject = None, Q extends z.ZodObject = Non
   headers: H;
   /** Error codes of this route's own, besides those of its access and body (see openapi.ts). */
   errors: readonly ServiceErrorCode[];
+  /** Largest body in bytes, where it differs from the service's. */
+  bodyLimit?: number;
   /** One operation, or one per kind for the routes of `/v1/pools/{pool}/{kind}`. */
   operation: Operation | ((kind: KindName) => Operation);
   handle(input: RouteInput<P, Q, H>, reply: FastifyReply, ctx: RouteContext): Promise<unknown>;
@@ -85,6 +97,7 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, ctx: RouteC
     method: route.method,
     url: route.path.replace(/\{(\w+)\}/g, ":$1"),
     config: { access: route.access },
+    ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
     // Parsed here, not by a Fastify validator compiler, which would put what the schema keeps in
     // place of req.headers.
     handler: async (req, reply) => {
@@ -93,6 +106,7 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, ctx: RouteC
         query: parsePart("query", route.query, req.query),
         headers: parsePart("headers", route.headers, req.headers),
         body: req.body,
+        contentType: req.headers["content-type"],
         tokenScope: req.tokenScope,
       };
       return route.handle(input, reply, ctx);

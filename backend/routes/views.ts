@@ -3,6 +3,7 @@
  * views, and per kind its object, its page and what a caller writes.
  */
 import { z } from "zod";
+import { AudioFileView } from "../../sdk/model/audio-file";
 import { fieldsOf, kindDef } from "../../sdk/model/index";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
 import { SettingsSchema } from "../../sdk/model/settings";
@@ -29,6 +30,8 @@ function kindViews(kind: KindName): KindViews {
 
 export const KIND_VIEWS = Object.fromEntries(KIND_NAMES.map((k) => [k, kindViews(k)])) as Readonly<Record<KindName, KindViews>>;
 
+export const AUDIO_FILE: Named = { id: "AudioFile", schema: AudioFileView };
+export const AUDIO_FILE_PAGE: Named = { id: "AudioFilePage", schema: pageOf(AudioFileView) };
 export const SETTINGS: Named = { id: "SettingsView", schema: SettingsView };
 export const SETTINGS_INPUT: Named = { id: "Settings", schema: SettingsSchema };
 export const POOL: Named = { id: "Pool", schema: PoolView };

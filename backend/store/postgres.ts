@@ -28,6 +28,7 @@ const UNIQUE_CONSTRAINTS: Record<string, ConstraintViolation["constraint"]> = {
   refs_exclusive: "exclusive",
   idempotency_pkey: "idempotency",
   pools_pkey: "pool",
+  audio_files_content_unique: "content",
 };
 
 function violation(e: unknown): ConstraintViolation | undefined {

@@ -21,6 +21,7 @@ function violation(e: unknown): ConstraintViolation | undefined {
     if (msg.includes("refs.to_id")) return new ConstraintViolation("exclusive", msg);
     if (msg.includes("idempotency.key")) return new ConstraintViolation("idempotency", msg);
     if (msg.includes("pools.fqdn")) return new ConstraintViolation("pool", msg);
+    if (msg.includes("audio_files.pool")) return new ConstraintViolation("content", msg);
   }
   if (err.code === "SQLITE_CONSTRAINT_FOREIGNKEY") return new ConstraintViolation("reference", msg);
   return undefined;

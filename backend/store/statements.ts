@@ -8,11 +8,11 @@
  * PostgreSQL's BIGINT seq comes back as text, which toObjectRow reads as a number.
  */
 import type { KindName } from "../../sdk/model/kind";
-import type { IdempotencyRecord, ObjectRecord, PoolRow, Referrer, SettingsRecord } from "./store";
+import type { AudioFileRecord, AudioUser, IdempotencyRecord, ObjectRecord, PoolRow, Referrer, SettingsRecord } from "./store";
 
 export type Dialect = "sqlite" | "postgres";
 
-export type Value = string | number | boolean | null;
+export type Value = string | number | boolean | null | Uint8Array;
 
 /** A statement taking parameters P and answering rows R (none for a statement without RETURNING). */
 export interface Statement<P extends Record<string, Value> = Record<string, Value>, R = unknown> {
@@ -61,6 +61,7 @@ function statement<P extends Record<string, Value>, R = never>(name: string, tex
 const OBJECT_FIELDS = ["seq", "id", "pool", "kind", "name", "body", "version", "created_at", "updated_at"];
 const OBJECT_COLUMNS = OBJECT_FIELDS.join(", ");
 const SETTINGS_COLUMNS = "pool, body, version, updated_at";
+const AUDIO_COLUMNS = "seq, id, pool, sha256, body, created_at";
 
 type ObjectParams = { id: string; pool: string; kind: KindName };
 
@@ -127,6 +128,40 @@ export const STATEMENTS = {
      WHERE r.to_id = :toId AND r.from_id <> r.to_id ORDER BY o.seq`,
   ),
   setExclusive: statement<{ toId: string; exclusive: boolean }>("setExclusive", "UPDATE refs SET exclusive = :exclusive WHERE to_id = :toId"),
+
+  getAudioFile: statement<{ pool: string; id: string }, AudioFileRecord>(
+    "getAudioFile",
+    `SELECT ${AUDIO_COLUMNS} FROM audio_files WHERE id = :id AND pool = :pool`,
+  ),
+  findAudioFile: statement<{ pool: string; sha256: string }, AudioFileRecord>(
+    "findAudioFile",
+    `SELECT ${AUDIO_COLUMNS} FROM audio_files WHERE pool = :pool AND sha256 = :sha256`,
+  ),
+  listAudioFiles: statement<{ pool: string; afterSeq: number; limit: number }, AudioFileRecord>(
+    "listAudioFiles",
+    `SELECT ${AUDIO_COLUMNS} FROM audio_files WHERE pool = :pool AND seq > :afterSeq ORDER BY seq LIMIT :limit`,
+  ),
+  getAudioContent: statement<{ pool: string; id: string }, { content: Uint8Array }>(
+    "getAudioContent",
+    "SELECT content FROM audio_files WHERE id = :id AND pool = :pool",
+  ),
+  insertAudioFile: statement<{ id: string; pool: string; sha256: string; body: string; content: Uint8Array; now: string }, AudioFileRecord>(
+    "insertAudioFile",
+    `INSERT INTO audio_files (id, pool, sha256, body, content, created_at)
+     VALUES (:id, :pool, :sha256, :body, :content, :now) RETURNING ${AUDIO_COLUMNS}`,
+  ),
+  deleteAudioFile: statement<{ id: string }, { id: string }>("deleteAudioFile", "DELETE FROM audio_files WHERE id = :id RETURNING id"),
+  deleteAudioUses: statement<{ userId: string }>("deleteAudioUses", "DELETE FROM audio_uses WHERE user_id = :userId"),
+  insertAudioUse: statement<{ userId: string; pool: string; audioId: string }>(
+    "insertAudioUse",
+    "INSERT INTO audio_uses (user_id, pool, audio_id) VALUES (:userId, :pool, :audioId) ON CONFLICT (user_id, audio_id) DO NOTHING",
+  ),
+  // A use without an object is the pool's settings.
+  audioUsers: statement<{ audioId: string }, AudioUser>(
+    "audioUsers",
+    `SELECT COALESCE(o.id, u.pool) AS id, COALESCE(o.kind, 'settings') AS kind, COALESCE(o.name, 'settings') AS name
+     FROM audio_uses u LEFT JOIN objects o ON o.id = u.user_id WHERE u.audio_id = :audioId ORDER BY u.user_id`,
+  ),
 
   getIdempotency: statement<{ key: string }, IdempotencyRecord>(
     "getIdempotency",

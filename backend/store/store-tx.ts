@@ -12,6 +12,7 @@ import {
   type ObjectRecord,
   type ObjectRow,
   type StoreTx,
+  toAudioFileRow,
   toObjectRow,
   toSettingsRow,
   type UniqueKey,
@@ -118,7 +119,12 @@ export function storeTx(c: Connection): StoreTx {
     },
     deleteObject: async (id) => {
       try {
-        return (await c.atomically(() => c.all(S.deleteObject, { id }))).length > 0;
+        return (
+          await c.atomically(async () => {
+            await c.all(S.deleteAudioUses, { userId: id });
+            return c.all(S.deleteObject, { id });
+          })
+        ).length > 0;
       } catch (e) {
         // The row that stops a delete is a reference to it.
         const v = e instanceof ConstraintViolation ? e : c.violation(e);
@@ -138,6 +144,51 @@ export function storeTx(c: Connection): StoreTx {
       write(async () => {
         await c.all(S.setExclusive, { toId, exclusive });
       }),
+
+    getAudioFile: async (pool, id) => {
+      if (!storable(pool, id)) return undefined;
+      const [r] = await c.all(S.getAudioFile, { pool, id });
+      return r && toAudioFileRow(r);
+    },
+    findAudioFile: async (pool, sha256) => {
+      if (!storable(pool)) return undefined;
+      const [r] = await c.all(S.findAudioFile, { pool, sha256 });
+      return r && toAudioFileRow(r);
+    },
+    listAudioFiles: async (pool, o) => (storable(pool) ? (await c.all(S.listAudioFiles, { pool, afterSeq: o.afterSeq, limit: o.limit })).map(toAudioFileRow) : []),
+    getAudioContent: async (pool, id) => {
+      if (!storable(pool, id)) return undefined;
+      const [r] = await c.all(S.getAudioContent, { pool, id });
+      return r && new Uint8Array(r.content);
+    },
+    insertAudioFile: async (a) =>
+      write(async () => {
+        const [r] = await c.all(S.insertAudioFile, {
+          id: a.id,
+          pool: a.pool,
+          sha256: a.sha256,
+          body: JSON.stringify(a.body),
+          content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+          now: a.now,
+        });
+        return toAudioFileRow(r);
+      }),
+    deleteAudioFile: async (id) => {
+      try {
+        return (await c.atomically(() => c.all(S.deleteAudioFile, { id }))).length > 0;
+      } catch (e) {
+        // The row that stops a delete is a use of the file.
+        const v = e instanceof ConstraintViolation ? e : c.violation(e);
+        if (v?.constraint === "reference") throw new ConstraintViolation("in_use", v.message);
+        throw v ?? e;
+      }
+    },
+    setAudioUses: async (userId, pool, audioIds) =>
+      write(async () => {
+        await c.all(S.deleteAudioUses, { userId });
+        for (const audioId of audioIds) await c.all(S.insertAudioUse, { userId, pool, audioId });
+      }),
+    audioUsers: async (audioId) => (storable(audioId) ? c.all(S.audioUsers, { audioId }) : []),
 
     getIdempotency: async (key) => (storable(key) ? (await c.all(S.getIdempotency, { key }))[0] : undefined),
     putIdempotency: async (r) =>

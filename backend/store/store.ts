@@ -73,6 +73,37 @@ export interface Referrer {
   name: string;
 }
 
+/** An audio file's row without its bytes; `body` is what the service answers besides the server fields. */
+export interface AudioFileRow {
+  seq: number;
+  id: string;
+  pool: string;
+  sha256: string;
+  body: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface NewAudioFile {
+  id: string;
+  pool: string;
+  sha256: string;
+  body: Record<string, unknown>;
+  content: Uint8Array;
+  now: string;
+}
+
+/** What plays an audio file: an object, or the pool's settings (kind "settings", id the pool). */
+export interface AudioUser {
+  id: string;
+  kind: KindName | "settings";
+  name: string;
+}
+
+/** The use of an audio file by a pool's settings, which have no id of their own. */
+export function settingsUser(pool: string): string {
+  return `settings:${pool}`;
+}
+
 export interface IdempotencyRecord {
   key: string;
   requestHash: string;
@@ -88,7 +119,7 @@ export interface SettingsRow {
   updatedAt: string;
 }
 
-export type Constraint = "name" | "unique" | "reference" | "in_use" | "exclusive" | "idempotency" | "pool";
+export type Constraint = "name" | "unique" | "reference" | "in_use" | "exclusive" | "idempotency" | "pool" | "content";
 
 /** A write refused by the database's own constraints. */
 export class ConstraintViolation extends Error {
@@ -162,6 +193,20 @@ export interface StoreTx {
   /** Drops records created before `before`. */
   expireIdempotency(before: string): Promise<void>;
 
+  getAudioFile(pool: string, id: string): Promise<AudioFileRow | undefined>;
+  /** The pool's audio file with these bytes, by their SHA-256. */
+  findAudioFile(pool: string, sha256: string): Promise<AudioFileRow | undefined>;
+  listAudioFiles(pool: string, options: { afterSeq: number; limit: number }): Promise<AudioFileRow[]>;
+  getAudioContent(pool: string, id: string): Promise<Uint8Array | undefined>;
+  /** Bytes the pool holds already are ConstraintViolation "content". */
+  insertAudioFile(a: NewAudioFile): Promise<AudioFileRow>;
+  /** A file still played is ConstraintViolation "in_use". */
+  deleteAudioFile(id: string): Promise<boolean>;
+  /** Replaces the audio files a user (an object's id, or settingsUser) plays; one not in the pool is ConstraintViolation "reference". */
+  setAudioUses(userId: string, pool: string, audioIds: readonly string[]): Promise<void>;
+  /** What plays this audio file. */
+  audioUsers(audioId: string): Promise<AudioUser[]>;
+
   getSettings(pool: string): Promise<SettingsRow | undefined>;
   putSettings(pool: string, body: Record<string, unknown>, expectedVersion: number, now: string): Promise<SettingsRow | undefined>;
 }
@@ -209,6 +254,20 @@ export function toObjectRow(r: ObjectRecord): ObjectRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+/** An audio_files row, without its bytes, as both databases return it. */
+export interface AudioFileRecord {
+  seq: number | string;
+  id: string;
+  pool: string;
+  sha256: string;
+  body: string;
+  created_at: string;
+}
+
+export function toAudioFileRow(r: AudioFileRecord): AudioFileRow {
+  return { seq: Number(r.seq), id: r.id, pool: r.pool, sha256: r.sha256, body: JSON.parse(r.body) as Record<string, unknown>, createdAt: r.created_at };
 }
 
 /** A settings row as both databases return it. */

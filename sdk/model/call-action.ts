@@ -34,9 +34,9 @@ export const Prompt = z
     textToSpeech: text(MAX_PROMPT_TEXT)
       .optional()
       .describe(`Text spoken in the workflow's language; at most ${MAX_PROMPT_TEXT} characters.`),
-    audioFileId: label(256)
-      .optional()
-      .describe("An imported audio file (.wav or .wma); played in place of the text when both are set."),
+    audioFileId: ObjectId.optional().describe(
+      "An audio file of the same pool (.wav or .wma); played in place of the text when both are set, the text being the fallback.",
+    ),
   })
   .refine((p) => p.textToSpeech !== undefined || p.audioFileId !== undefined, {
     error: "a prompt needs textToSpeech, audioFileId or both",

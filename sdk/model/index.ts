@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { AgentGroupKind } from "./agent-group";
+import type { AudioUse } from "./audio-file";
 import { HolidaySetKind } from "./holiday-set";
 import { HoursOfBusinessKind } from "./hours-of-business";
 import { type FieldIssue, type KindDef, type KindName, KIND_NAMES } from "./kind";
@@ -10,6 +11,7 @@ import { QueueKind } from "./queue";
 import { WorkflowKind } from "./workflow";
 
 export * from "./agent-group";
+export * from "./audio-file";
 export * from "./call-action";
 export * from "./calendar";
 export * from "./common";
@@ -57,12 +59,37 @@ export function fieldsOf(kind: KindName): Record<string, z.ZodType> {
   return (kindDef(kind).schema as unknown as z.ZodObject).shape;
 }
 
+const defaults = new Map<KindName, Readonly<Record<string, unknown>>>();
+
+/**
+ * The value each field with a default takes when left out. An object stored before a field was
+ * added lacks it, and is answered as if it had been written with the default.
+ */
+export function defaultsOf(kind: KindName): Readonly<Record<string, unknown>> {
+  let found = defaults.get(kind);
+  if (!found) {
+    const out: Record<string, unknown> = {};
+    for (const [field, schema] of Object.entries(fieldsOf(kind))) {
+      const r = schema.safeParse(undefined);
+      if (r.success && r.data !== undefined) out[field] = r.data;
+    }
+    found = Object.freeze(out);
+    defaults.set(kind, found);
+  }
+  return found;
+}
+
 /** The values of a body that must be unique across pools, each as `<kind>/<field>/<key>`. */
 export function uniqueKeysOf(kind: KindName, body: Record<string, unknown>): { field: string; value: string; key: string }[] {
   return kindDef(kind).uniqueAcrossPools.flatMap((u) => {
     const value = body[u.field];
     return typeof value === "string" ? [{ field: u.field, value, key: `${kind}/${u.field}/${u.key(value)}` }] : [];
   });
+}
+
+/** The audio files an object of a kind plays, each with its path. */
+export function audioFilesOf(kind: KindName, body: Record<string, unknown>): AudioUse[] {
+  return kindDef(kind).audioFiles?.(body) ?? [];
 }
 
 /** True when an object of a kind, as it is, may be referenced by one object only. */

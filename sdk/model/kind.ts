@@ -5,6 +5,7 @@
  * from code of their own.
  */
 import type { z } from "zod";
+import type { AudioUse } from "./audio-file";
 import type { PoolLookup, PoolRuleViolation } from "./pool-rules";
 
 /** Every kind, in the order a deployment creates them; the route segment of `/v1/pools/{fqdn}/{kind}`. */
@@ -60,6 +61,8 @@ export interface KindDef<S extends z.ZodType = z.ZodType> {
   readonly referenceKinds: readonly KindName[];
   /** Objects this one references, each with its path. */
   references(body: z.output<S>): Reference[];
+  /** Audio files this one plays (prompts, music on hold), each with its path; none for most kinds. */
+  audioFiles?(body: z.output<S>): AudioUse[];
   readonly uniqueAcrossPools: readonly UniqueAcrossPools[];
   /** When an object of this kind, as it is, may be referenced by one object only. */
   readonly exclusive?: Exclusive<z.output<S>>;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { QueueAction, queueTargets } from "./call-action";
 import { Description, Name, ObjectId, listLimit, SERVICE_LIST_LIMIT } from "./common";
 import { queuePoolRules } from "./pool-rules";
+import { promptAudioFiles, type AudioUse } from "./audio-file";
 import { defineKind, refineUnique, type Reference } from "./kind";
 
 export const OVERFLOW_CANDIDATES = ["NewestCall", "OldestCall"] as const;
@@ -54,6 +55,9 @@ export const QueueKind = defineKind({
   referenceKinds: ["agent-groups", "queues"],
   uniqueAcrossPools: [],
   poolRules: queuePoolRules,
+  audioFiles(q: QueueBody): AudioUse[] {
+    return [...promptAudioFiles(q.timeoutAction, "timeoutAction"), ...promptAudioFiles(q.overflowAction, "overflowAction")];
+  },
   references(q: QueueBody): Reference[] {
     return [
       ...q.agentGroupIds.map((id, i) => ({ kind: "agent-groups" as const, id, path: `agentGroupIds.${i}` })),

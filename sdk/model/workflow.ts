@@ -6,6 +6,7 @@ import { ClosedAction, DefaultAction, queueTargets, unansweredQuestions } from "
 import { DEFAULT_TIME_ZONE, Language, TimeZone } from "./calendar";
 import { Description, label, Name, ObjectId, SipUri, TelUri, listLimit, SERVICE_LIST_LIMIT } from "./common";
 import { workflowPoolRules } from "./pool-rules";
+import { promptAudioFiles, type AudioUse } from "./audio-file";
 import { defineKind, refineUnique, type FieldIssue, type Reference } from "./kind";
 
 const RESERVED_NAMES = ["RGS Presence Watcher", "Announcement Service"];
@@ -43,6 +44,9 @@ export const WorkflowSchema = z
     defaultAction: DefaultAction.nullable().default(null),
     nonBusinessHoursAction: ClosedAction.nullable().default(null),
     holidayAction: ClosedAction.nullable().default(null),
+    customMusicOnHoldFileId: ObjectId.nullable()
+      .default(null)
+      .describe("An audio file of the same pool played while callers wait; null plays the pool's default music on hold."),
   })
   .superRefine((w, ctx) => {
     refineUnique(ctx, w.holidaySetIds, "holidaySetIds");
@@ -110,6 +114,12 @@ export const WorkflowKind = defineKind({
   // The web tool creates a managed workflow active, and its managers then run it (Lync 2013 and later).
   createRules(w: WorkflowBody): FieldIssue[] {
     return w.managed && !w.active ? [{ path: "active", message: "must be true when a managed workflow is created (got false)" }] : [];
+  },
+  audioFiles(w: WorkflowBody): AudioUse[] {
+    return [
+      ...(["defaultAction", "nonBusinessHoursAction", "holidayAction"] as const).flatMap((slot) => promptAudioFiles(w[slot], slot)),
+      ...(w.customMusicOnHoldFileId !== null ? [{ id: w.customMusicOnHoldFileId, path: "customMusicOnHoldFileId" }] : []),
+    ];
   },
   references(w: WorkflowBody): Reference[] {
     const refs: Reference[] = [];

@@ -74,4 +74,29 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       UPDATE objects SET uri_key = NULL WHERE uri_key IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: "audio files, kept once per pool and content, and the objects that play them",
+    sql: `
+      CREATE TABLE audio_files (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL CONSTRAINT audio_files_id_unique UNIQUE,
+        pool TEXT COLLATE "C" NOT NULL REFERENCES pools(fqdn),
+        sha256 TEXT NOT NULL,
+        body TEXT NOT NULL,
+        content BYTEA NOT NULL,
+        created_at TEXT NOT NULL,
+        CONSTRAINT audio_files_content_unique UNIQUE (pool, sha256),
+        CONSTRAINT audio_files_identity_unique UNIQUE (id, pool)
+      );
+      CREATE TABLE audio_uses (
+        user_id TEXT NOT NULL,
+        pool TEXT COLLATE "C" NOT NULL,
+        audio_id TEXT NOT NULL,
+        CONSTRAINT audio_uses_pkey PRIMARY KEY (user_id, audio_id),
+        CONSTRAINT audio_uses_target_exists FOREIGN KEY (audio_id, pool) REFERENCES audio_files(id, pool)
+      );
+      CREATE INDEX audio_uses_audio ON audio_uses(audio_id);
+    `,
+  },
 ];

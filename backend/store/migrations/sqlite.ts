@@ -71,4 +71,31 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       UPDATE objects SET uri_key = NULL WHERE uri_key IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: "audio files, kept once per pool and content, and the objects that play them",
+    // A use is an object's id, or 'settings:<pool>' for the pool's settings, which are no object;
+    // a use holds its audio file, so a used file cannot be deleted.
+    sql: `
+      CREATE TABLE audio_files (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        pool TEXT NOT NULL REFERENCES pools(fqdn),
+        sha256 TEXT NOT NULL,
+        body TEXT NOT NULL,
+        content BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (pool, sha256),
+        UNIQUE (id, pool)
+      );
+      CREATE TABLE audio_uses (
+        user_id TEXT NOT NULL,
+        pool TEXT NOT NULL,
+        audio_id TEXT NOT NULL,
+        PRIMARY KEY (user_id, audio_id),
+        FOREIGN KEY (audio_id, pool) REFERENCES audio_files(id, pool)
+      );
+      CREATE INDEX audio_uses_audio ON audio_uses(audio_id);
+    `,
+  },
 ];
