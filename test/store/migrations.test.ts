@@ -301,7 +301,7 @@ describe.each([sqliteUpgrade(), postgresUpgrade()])("a $name database at schema 
   it("migrates forward: every row reads back as it was, primary URIs now in unique_keys", async (ctx) => {
     await u.createV1(ctx);
     const s = await u.open();
-    expect(await s.schemaVersion()).toBe(2);
+    expect(await s.schemaVersion()).toBe(3);
     await s.transaction(async (t) => {
       expect((await t.listPools()).map((p) => ({ ...p }))).toEqual([
         { fqdn: P1, createdAt: T1 },

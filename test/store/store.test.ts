@@ -327,7 +327,7 @@ describe.each([sqliteBackend(), postgresBackend()])("$name", (backend) => {
   it("schemaVersion() answers the latest migration", async (ctx) => {
     await open(ctx);
     expect(await s.schemaVersion()).toBe(backend.latest);
-    expect(backend.latest).toBe(2);
+    expect(backend.latest).toBe(3);
   });
 
   it("refuses a database a newer pulumi-rgs migrated, naming both versions, and leaves it as it was", async (ctx) => {
@@ -617,7 +617,7 @@ describe("PostgresStore only", () => {
     await (await openOn(fresh.url)).close();
     await fresh.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')");
     await expect(PostgresStore.open({ url: fresh.url })).rejects.toThrow(
-      /^the PostgreSQL database postgres:\/\/\S+ is at schema version 999, newer than this pulumi-rgs knows \(2\); upgrade pulumi-rgs/,
+      /^the PostgreSQL database postgres:\/\/\S+ is at schema version 999, newer than this pulumi-rgs knows \(3\); upgrade pulumi-rgs/,
     );
   });
 

@@ -64,9 +64,22 @@ describe("the OpenAPI document", () => {
     expect(JSON.stringify(resolve("#/components/schemas/QuestionInput"))).toContain('"$ref":"#/components/schemas/QuestionInput"');
   });
 
+  it("describes the audio upload and the content as bytes of the audio types", () => {
+    const doc = buildOpenApi(ROUTES) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> }>> };
+    const upload = doc.paths["/v1/pools/{pool}/audio-files"].post;
+    expect(upload.requestBody!.content).toEqual({
+      "audio/wav": { schema: { type: "string", format: "binary" } },
+      "audio/x-ms-wma": { schema: { type: "string", format: "binary" } },
+    });
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(["200", "201", "400", "413", "415"]));
+    const content = doc.paths["/v1/pools/{pool}/audio-files/{id}/content"].get;
+    expect(Object.keys(content.responses["200"].content!)).toEqual(["audio/wav", "audio/x-ms-wma"]);
+  });
+
   it("names every operation once and describes every answer", () => {
     const ops = operations();
-    expect(ops.length).toBe(6 + 5 * KIND_NAMES.length);
+    // healthz, the document, pools (2), settings (2), audio files (5), and five per kind.
+    expect(ops.length).toBe(11 + 5 * KIND_NAMES.length);
     const ids = ops.map((o) => o.op.operationId);
     expect(ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
