@@ -11,15 +11,21 @@ import { createHash } from "node:crypto";
 import type { Backend, RgsObject } from "../sdk/backend";
 import { RgsError } from "../sdk/errors";
 import { stableJson } from "../sdk/json";
+import { type AudioFileView, uploadIssues } from "../sdk/model/audio-file";
 import { kindDef, PoolFqdn, toFieldIssues } from "../sdk/model/index";
 import type { KindName } from "../sdk/model/kind";
 import type { Page, PoolView, SettingsView } from "../sdk/views";
-import type { Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
+import type { AudioUploadRequest, Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
 import { readObjectBody, readSettingsBody } from "./body";
 import { IDEMPOTENCY_TTL_MS } from "./service";
 import type { Store } from "./store/store";
 
+/** How long the gateway trusts its list of pools. */
+const POOLS_TTL_MS = 60_000;
+
 export class PoolGateway implements Configuration {
+  private pools?: { at: number; fqdns: Set<string> };
+
   constructor(
     private readonly backend: Backend,
     /** Keeps the Idempotency-Keys; the pool keeps everything else. */
@@ -89,6 +95,43 @@ export class PoolGateway implements Configuration {
     }
   }
 
+  /** The recording goes to the backend's audio store; a pool that does not run Response Group is refused first, as the service refuses one it does not have. */
+  async importAudioFile(pool: string, upload: AudioUploadRequest): Promise<{ status: 200 | 201; body: AudioFileView }> {
+    const { issues } = uploadIssues(upload.contentType, upload.fileName);
+    if (issues.length > 0) {
+      throw new RgsError("validation_failed", `the audio file is not valid: ${issues.length} problem${issues.length > 1 ? "s" : ""}`, { details: issues });
+    }
+    await this.requirePool(pool);
+    const { audioFile, existing } = await this.backend.importAudioFile(pool, {
+      fileName: upload.fileName!,
+      contentType: upload.contentType!,
+      content: upload.content,
+    });
+    return { status: existing ? 200 : 201, body: audioFile };
+  }
+
+  async getAudioFile(pool: string, id: string): Promise<AudioFileView> {
+    const audio = await this.backend.getAudioFile(pool, id.toLowerCase());
+    if (!audio) throw audioNotFound(pool, id);
+    return audio;
+  }
+
+  async getAudioFileContent(pool: string, id: string): Promise<{ view: AudioFileView; content: Uint8Array }> {
+    const view = await this.getAudioFile(pool, id);
+    const content = await this.backend.getAudioFileContent(pool, id.toLowerCase());
+    if (!content) throw audioNotFound(pool, id);
+    return { view, content };
+  }
+
+  async listAudioFiles(pool: string, query: Omit<ListQuery, "name">): Promise<Page<AudioFileView>> {
+    await this.requirePool(pool);
+    return this.backend.listAudioFiles(pool, query);
+  }
+
+  async deleteAudioFile(pool: string, id: string): Promise<void> {
+    if (!(await this.backend.deleteAudioFile(pool, id.toLowerCase()))) throw audioNotFound(pool, id);
+  }
+
   getSettings(pool: string): Promise<SettingsView> {
     return this.backend.getSettings(pool);
   }
@@ -111,6 +154,15 @@ export class PoolGateway implements Configuration {
   async close(): Promise<void> {
     await this.backend.close();
     await this.keys.close();
+  }
+
+  /** Audio files live beside the pool, so the pool is looked up (one list of pools a minute) before they are listed or added. */
+  private async requirePool(pool: string): Promise<void> {
+    const now = this.clock().getTime();
+    if (!this.pools || now - this.pools.at > POOLS_TTL_MS) this.pools = { at: now, fqdns: new Set((await this.backend.listPools()).map((p) => p.fqdn)) };
+    if (!this.pools.fqdns.has(pool.toLowerCase())) {
+      throw new RgsError("not_found", `no pool ${pool} runs the Response Group application in this deployment (Get-CsService -ApplicationServer)`);
+    }
   }
 
   private async create(pool: string, kind: KindName, body: Record<string, unknown>, requestKey?: string): Promise<RgsObject> {
@@ -136,6 +188,10 @@ export class PoolGateway implements Configuration {
     if (!tags.includes(current.etag)) throw new RgsError("etag_mismatch", `the settings of ${pool} changed since ${ifMatch}; they are now at ${current.etag}`);
     return current.etag;
   }
+}
+
+function audioNotFound(pool: string, id: string): RgsError {
+  return new RgsError("not_found", `no audio file with id ${id} in pool ${pool}`);
 }
 
 function view(o: RgsObject): ObjectView {

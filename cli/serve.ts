@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp, stdoutLog, type Log, type RateLimit } from "../backend/app";
 import { parseTokens, tokenEntry, type TokenEntry } from "../backend/auth";
@@ -36,7 +36,8 @@ export const USAGE = `usage: rgs serve [--host 127.0.0.1] [--port 8080] [--data 
                    or RGS_DATABASE_URL. Precedence: --database, then --database-file, then RGS_DATABASE_URL
   --shell          serve a real pool through the Management Shell agent this command starts, e.g.
                    'ssh admin@jump01 powershell.exe -NoProfile -NonInteractive -File C:\\rgs\\rgs-agent.ps1';
-                   Idempotency-Keys are kept in the SQLite file under --data
+                   Idempotency-Keys are kept in the SQLite file under --data, the audio files
+                   (recordings and the imports made from them) in <data>/audio
 
 environment:
   RGS_TOKENS              "<token>:admin,<token>:operator,<token>:reader", each token at least 32
@@ -48,7 +49,8 @@ environment:
   RGS_AUTH_FAILURE_LIMIT  failed authentications per client address (IPv6: per /64),
                           "<failures>/<seconds>" (default "20/60"); past it the address is answered
                           429 until the oldest failure is that many seconds old. "off" where all
-                          clients share one address (a proxy)`;
+                          clients share one address (a proxy)
+  RGS_AUDIO_STORE         with --shell: the audio store's directory instead of <data>/audio`;
 
 export async function serve(args: string[]): Promise<number> {
   // The request log goes to stdout. If its reader goes away (EPIPE), the log is lost but the
@@ -89,11 +91,12 @@ export async function serve(args: string[]): Promise<number> {
   }
   const store = await openStore(database, data, log);
   let configuration: Configuration | undefined;
+  const audioStore = process.env.RGS_AUDIO_STORE || join(data, "audio");
   if (values.shell !== undefined) {
     if (values.shell.trim() === "") throw new UsageError("--shell needs the command line that starts the agent");
     // A gateway serves many callers over time: reads share one list only briefly, so an edit made in
     // the pool is seen by the next caller; one command's parallel reads still share it.
-    configuration = new PoolGateway(new ShellBackend({ command: values.shell, cacheTtlMs: GATEWAY_CACHE_MS }), store);
+    configuration = new PoolGateway(new ShellBackend({ command: values.shell, cacheTtlMs: GATEWAY_CACHE_MS, audioStore }), store);
   }
   const app = configuration
     ? buildApp({ configuration, tokens, rateLimit, authFailureLimit, log })
@@ -116,7 +119,7 @@ export async function serve(args: string[]): Promise<number> {
     address,
     data,
     ...(database === undefined ? {} : { database: maskUrl(database.url), databaseFrom: database.from }),
-    ...(values.shell === undefined ? {} : { shell: maskSecrets(values.shell) }),
+    ...(values.shell === undefined ? {} : { shell: maskSecrets(values.shell), audioStore }),
     pools: values.pool,
   });
 

@@ -12,17 +12,20 @@
  * out) drops the kind from the cache, and the object is looked up before anything is written again.
  */
 import { RgsError, type FieldProblem, type Referrer } from "../errors";
-import type { Backend, Created, CreateOptions, ListOptions, Page, Pool, RgsObject, Settings } from "../backend";
+import type { AudioFile, AudioUpload, Backend, Created, CreateOptions, ImportedAudio, ListOptions, Page, Pool, RgsObject, Settings } from "../backend";
+import { checkAudioUpload } from "../model/audio-file";
 import { objectIdentity, serviceIdentity } from "../model/common";
 import { SERVER_FIELDS } from "../views";
-import { aLabel, isExclusive, isObjectId, kindDef, KIND_NAMES, parseBody, type KindArgs, type KindBodies, type PoolLookup } from "../model/index";
+import { aLabel, audioFilesOf, isExclusive, isObjectId, kindDef, KIND_NAMES, parseBody, type KindArgs, type KindBodies, type PoolLookup } from "../model/index";
 import type { KindName } from "../model/kind";
-import { SettingsSchema, type SettingsArgs } from "../model/settings";
+import { SettingsSchema, settingsAudioFiles, type SettingsArgs, type SettingsBody } from "../model/settings";
 import { toFieldIssues } from "../model/index";
 import { AgentProcess, type RequestMode } from "./agent-process";
 import { isOutcomeUnknown } from "./agent-errors";
-import { audioRefused, idOf, keptAudioIn, MAPPINGS, newParams, poolOf, settingsMapping, type Properties } from "./mapping/index";
-import type { AgentRequest, Projection, Step } from "./protocol";
+import { foreignImportId } from "./audio-ids";
+import { AudioStore, defaultAudioStore, type StoredAudio } from "./audio-store";
+import { AudioMark, audioMarksIn, idOf, importName, MAPPINGS, newParams, poolOf, settingsMapping, type Properties, type ReadContext } from "./mapping/index";
+import type { AgentRequest, Projection, Step, Value } from "./protocol";
 
 export interface ShellBackendOptions {
   /** The command line that starts rgs-agent.ps1, e.g. `ssh admin@jump01 powershell.exe -NoProfile -NonInteractive -File C:\rgs\rgs-agent.ps1`. */
@@ -35,14 +38,49 @@ export interface ShellBackendOptions {
   env?: Record<string, string>;
   /** How long a listed kind answers reads, in milliseconds; default 60 s. */
   cacheTtlMs?: number;
+  /**
+   * The directory that keeps the recordings prompts and music on hold play, and the imports made
+   * from them (audio-store.ts); default `RGS_AUDIO_STORE`, else the user's data directory.
+   */
+  audioStore?: string;
 }
 
 /** The Backend operations, for counting the agent requests each one costs. */
-export const BACKEND_OPS = ["get", "list", "findByName", "create", "update", "delete", "getSettings", "updateSettings", "listPools"] as const;
+export const BACKEND_OPS = [
+  "get",
+  "list",
+  "findByName",
+  "create",
+  "update",
+  "delete",
+  "importAudioFile",
+  "getAudioFile",
+  "getAudioFileContent",
+  "listAudioFiles",
+  "deleteAudioFile",
+  "getSettings",
+  "updateSettings",
+  "listPools",
+] as const;
 export type BackendOp = (typeof BACKEND_OPS)[number];
 
 /** Agent requests sent on behalf of each operation (and of ping), and in all. */
 export type RequestCounts = Record<BackendOp | "ping" | "total", number>;
+
+/** The audio file each path of a write was sent an import of. */
+type Sent = ReadonlyMap<string, string>;
+
+/** An object as read, and how to keep the imports the read learned. */
+interface Tentative<K extends KindName> {
+  object: RgsObject<K>;
+  commit(): void;
+}
+
+/** Where an audio file plays: an object of the pool, or its settings. */
+interface AudioUser extends Referrer {
+  /** For messages: "workflow 'Help Desk' (customMusicOnHoldFileId)". */
+  what: string;
+}
 
 interface KindCache {
   byId: Map<string, RgsObject>;
@@ -58,11 +96,15 @@ export class ShellBackend implements Backend {
   private readonly agent: AgentProcess;
   private readonly cacheTtlMs: number;
   private readonly cache = new Map<string, KindCache>();
+  /** The settings of each pool as last read or written: the base an update with that version changes. */
+  private readonly settingsSeen = new Map<string, Settings>();
   private pools?: Promise<string[]>;
+  readonly audioStore: AudioStore;
 
   constructor(options: ShellBackendOptions) {
     this.agent = new AgentProcess(options);
     this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
+    this.audioStore = new AudioStore(options.audioStore ?? defaultAudioStore());
   }
 
   /** How many agents were started; more than one means one died or timed out and was replaced. */
@@ -118,7 +160,7 @@ export class ShellBackend implements Backend {
   async create<K extends KindName>(pool: string, kind: K, raw: KindArgs[K], options: CreateOptions = {}): Promise<Created<K>> {
     pool = pool.toLowerCase();
     const body = validate(kind, raw, "create");
-    const properties = MAPPINGS[kind].properties(body, { pool, audio: "refuse" });
+    const properties = MAPPINGS[kind].properties(body, { pool, audio: "keep" });
     const { cache } = await this.objects("create", pool, kind);
     const same = byName(cache, body.name);
     if (same) {
@@ -128,21 +170,22 @@ export class ShellBackend implements Backend {
     await this.checkReferences("create", pool, kind, body, undefined);
     await this.checkUniqueAcrossPools("create", pool, kind, body, undefined);
     await this.checkPoolRules("create", pool, kind, body, undefined);
-    const step: Step = { cmdlet: `New-${kindDef(kind).noun}`, params: { Parent: serviceIdentity(pool), ...newParams(properties) } };
+    const { params, sent } = await this.withImports(pool, newParams(properties), undefined);
+    const step: Step = { cmdlet: `New-${kindDef(kind).noun}`, params: { Parent: serviceIdentity(pool), ...params } };
     try {
-      return { object: await this.write("create", pool, kind, { op: "run", step }), replayed: false };
+      return { object: await this.write("create", pool, kind, { op: "run", step }, sent), replayed: false };
     } catch (e) {
       if (isOutcomeUnknown(e)) {
         // The New may have happened before the agent was lost; the pool says whether it did.
-        const now = await this.fetchByName("create", pool, kind, body.name);
-        if (now && this.sameBody(kind, properties, now, pool)) return { object: now, replayed: false };
-        if (now) throw nameConflict(kind, body.name, pool, now.id);
-        return { object: await this.write("create", pool, kind, { op: "run", step }), replayed: false };
+        const now = await this.fetchByName("create", pool, kind, body.name, sent);
+        if (now && this.accept(kind, properties, now, pool)) return { object: now.object, replayed: false };
+        if (now) throw nameConflict(kind, body.name, pool, now.object.id);
+        return { object: await this.write("create", pool, kind, { op: "run", step }, sent), replayed: false };
       }
       if (RgsError.isRgsError(e) && e.code === "name_conflict") {
         const now = await this.fetchByName("create", pool, kind, body.name);
-        if (now && options.requestKey !== undefined && this.sameBody(kind, properties, now, pool)) return { object: now, replayed: true };
-        if (now) throw nameConflict(kind, body.name, pool, now.id);
+        if (now && options.requestKey !== undefined && this.accept(kind, properties, now, pool)) return { object: now.object, replayed: true };
+        if (now) throw nameConflict(kind, body.name, pool, now.object.id);
         if (kind === "workflows") throw uriTaken(body as Record<string, unknown>, e);
       }
       throw e;
@@ -174,34 +217,36 @@ export class ShellBackend implements Backend {
         );
       }
     }
-    // Only what changes is written, so what the model cannot write (an audio prompt) stays as it is.
+    // Only what changes is written: an unchanged prompt keeps the import it has, which may be one
+    // made outside Pulumi whose bytes the audio store lacks.
     let base = current && current.etag === version ? current : undefined;
-    if (!base && keptAudioIn(properties)) {
+    if (!base && audioMarksIn(properties).length > 0) {
       base = (await this.fetch("update", pool, kind, id)) as RgsObject | undefined;
       if (!base) throw notFound(kind, id, pool);
       if (base.etag !== version) throw etagMismatch(kind, base.name);
     }
-    const set = base ? changed(this.propertiesOf(kind, base, pool), properties) : properties;
-    const audio = keptAudioIn(set);
-    if (audio) throw audioRefused(audio.path);
+    const before = base ? this.propertiesOf(kind, base, pool) : undefined;
+    const set = before ? changed(before, properties) : properties;
     if (base && Object.keys(set).length === 0) return copy(base) as unknown as RgsObject<K>;
+    const { params, sent } = await this.withImports(pool, set, before);
     const request: AgentRequest = {
       op: "update",
       get: this.getStep(kind, pool, id),
       ifFingerprint: version,
-      set,
+      set: params,
       with: `Set-${kindDef(kind).noun}`,
     };
     const name = current?.name ?? body.name;
     try {
-      return await this.write("update", pool, kind, request);
+      return await this.write("update", pool, kind, request, sent);
     } catch (e) {
       if (isOutcomeUnknown(e)) {
-        const now = await this.fetch("update", pool, kind, id);
+        const now = await this.fetchRead("update", pool, kind, id, sent);
         if (!now) throw notFound(kind, id, pool);
-        if (this.sameBody(kind, properties, now, pool)) return now;
-        if (now.etag !== version) throw etagMismatch(kind, name);
-        return await this.write("update", pool, kind, { ...request, set: changed(this.propertiesOf(kind, now, pool), properties) });
+        if (this.accept(kind, properties, now, pool)) return now.object;
+        if (now.object.etag !== version) throw etagMismatch(kind, name);
+        const again = await this.withImports(pool, changed(this.propertiesOf(kind, now.object, pool), properties), undefined);
+        return await this.write("update", pool, kind, { ...request, set: again.params }, again.sent);
       }
       if (!RgsError.isRgsError(e)) throw e;
       if (e.code === "etag_mismatch") {
@@ -261,12 +306,73 @@ export class ShellBackend implements Backend {
     }
   }
 
-  async getSettings(pool: string): Promise<Settings> {
+  /**
+   * Keeps a recording in the audio store, once per pool and content; no agent request. Lync has no
+   * object for an unattached recording: each prompt or music on hold that plays it gets an import
+   * of its own when it is written.
+   */
+  async importAudioFile(pool: string, upload: AudioUpload): Promise<ImportedAudio> {
     pool = pool.toLowerCase();
-    const p = await this.call("getSettings", { op: "run", step: configurationStep(pool) }, "read");
-    return settingsView(pool, one(p));
+    const checked = checkAudioUpload(upload.contentType, upload.fileName, upload.content);
+    if (!checked.ok) {
+      const n = checked.issues.length;
+      throw new RgsError("validation_failed", `the audio file is not valid: ${n} problem${n > 1 ? "s" : ""}`, { details: checked.issues });
+    }
+    const { audio, existing } = await this.audioStore.put(pool, checked.value, upload.content);
+    return { audioFile: audioFileView(audio), existing };
   }
 
+  async getAudioFile(pool: string, id: string): Promise<AudioFile | undefined> {
+    pool = pool.toLowerCase();
+    if (!isObjectId(id)) return undefined;
+    const audio = await this.audioStore.get(pool, id);
+    return audio && audioFileView(audio);
+  }
+
+  async getAudioFileContent(pool: string, id: string): Promise<Uint8Array | undefined> {
+    pool = pool.toLowerCase();
+    if (!isObjectId(id)) return undefined;
+    return (await this.audioStore.content(pool, id))?.content;
+  }
+
+  async listAudioFiles(pool: string, options: Omit<ListOptions, "name"> = {}): Promise<Page<AudioFile>> {
+    pool = pool.toLowerCase();
+    const items = (await this.audioStore.list(pool)).map(audioFileView);
+    const offset = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
+    const limit = options.limit ?? items.length;
+    const page = items.slice(offset, offset + limit);
+    return { items: page, nextCursor: offset + page.length < items.length ? encodeCursor(offset + page.length) : null };
+  }
+
+  /** Removes a recording from the audio store, refused with `in_use` while an object or the settings of the pool play it. */
+  async deleteAudioFile(pool: string, id: string): Promise<boolean> {
+    pool = pool.toLowerCase();
+    id = id.toLowerCase();
+    if (!isObjectId(id)) return false;
+    const audio = await this.audioStore.get(pool, id);
+    if (!audio) return false;
+    const users = await this.audioUsers("deleteAudioFile", pool, id);
+    if (users.length > 0) {
+      throw new RgsError(
+        "in_use",
+        `audio file '${audio.fileName}' (${id}) is still played by ${users.map((u) => u.what).join(", ")}; change or delete those first`,
+        { details: { referencedBy: users.map(({ kind, id: uid, name }) => ({ kind, id: uid, name })) } },
+      );
+    }
+    return this.audioStore.delete(pool, id);
+  }
+
+  async getSettings(pool: string): Promise<Settings> {
+    pool = pool.toLowerCase();
+    return this.readSettings("getSettings", pool);
+  }
+
+  /**
+   * Replaces the settings whole through the agent's update (fingerprint compared, then
+   * Set-CsRgsConfiguration -Instance), writing only the settings that change: an unchanged default
+   * music on hold keeps its import. Without a version the settings are read first and replaced
+   * whatever they were.
+   */
   async updateSettings(pool: string, raw: SettingsArgs, version?: string): Promise<Settings> {
     pool = pool.toLowerCase();
     const parsed = SettingsSchema.safeParse(stripFields(raw, ["pool", "identity", "etag", "updatedAt"]), { reportInput: true });
@@ -274,33 +380,41 @@ export class ShellBackend implements Backend {
       const issues = toFieldIssues(parsed.error);
       throw new RgsError("validation_failed", `the settings are not valid: ${issues.length} problem${issues.length > 1 ? "s" : ""}`, { details: issues });
     }
-    const properties = settingsMapping.properties(parsed.data, { pool, audio: "refuse" });
-    if (version !== undefined) {
-      const request: AgentRequest = { op: "update", get: configurationStep(pool), ifFingerprint: version, set: properties, with: "Set-CsRgsConfiguration" };
+    const properties = settingsMapping.properties(parsed.data, { pool, audio: "keep" });
+    const seen = this.settingsSeen.get(pool);
+    let base = version !== undefined && seen?.etag === version ? seen : await this.readSettings("updateSettings", pool);
+    if (version !== undefined && base.etag !== version) throw settingsChanged(pool);
+    // Without a version the caller replaces whatever is there: a change made meanwhile is read and replaced once.
+    for (let attempt = 0; ; attempt++) {
+      const before = settingsMapping.properties(settingsBody(base), { pool, audio: "keep" });
+      const set = changed(before, properties);
+      if (Object.keys(set).length === 0) return copy(base);
+      const { params, sent } = await this.withImports(pool, set, before);
+      const request: AgentRequest = { op: "update", get: configurationStep(pool), ifFingerprint: base.etag, set: params, with: "Set-CsRgsConfiguration" };
+      let answer: unknown;
       try {
-        return settingsView(pool, one(await this.call("updateSettings", request, "write")));
+        answer = await this.call("updateSettings", request, "write");
       } catch (e) {
+        this.settingsSeen.delete(pool);
         if (RgsError.isRgsError(e) && e.code === "etag_mismatch") {
-          throw new RgsError(
-            "etag_mismatch",
-            `the Response Group settings of pool ${pool} changed since they were read (in the shell, Control Panel or another run); read them again and reapply the change`,
-          );
+          if (version !== undefined || attempt > 0) throw settingsChanged(pool);
+          base = await this.readSettings("updateSettings", pool);
+          continue;
         }
         if (!isOutcomeUnknown(e)) throw e;
-        const now = await this.getSettings(pool);
-        if (now.agentRingbackGracePeriod === parsed.data.agentRingbackGracePeriod && now.disableCallContext === parsed.data.disableCallContext) return now;
-        throw e;
+        const reader = this.reader(pool, sent);
+        const now = this.settingsView(pool, one(await this.call("updateSettings", { op: "run", step: configurationStep(pool) }, "read")), reader.ctx);
+        if (stableJson(settingsMapping.properties(settingsBody(now), { pool, audio: "keep" })) !== stableJson(properties)) throw e;
+        reader.commit();
+        this.settingsSeen.set(pool, now);
+        return copy(now);
       }
+      const reader = this.reader(pool, sent);
+      const written = this.settingsView(pool, one(answer), reader.ctx);
+      reader.commit();
+      this.settingsSeen.set(pool, written);
+      return copy(written);
     }
-    // Set-CsRgsConfiguration's Direct parameter set replaces each setting it is given, so a repeat is harmless.
-    const step: Step = { cmdlet: "Set-CsRgsConfiguration", params: { Identity: serviceIdentity(pool), ...properties } };
-    try {
-      await this.call("updateSettings", { op: "run", step }, "write");
-    } catch (e) {
-      if (!isOutcomeUnknown(e)) throw e;
-      await this.call("updateSettings", { op: "run", step }, "write");
-    }
-    return settingsView(pool, one(await this.call("updateSettings", { op: "run", step: configurationStep(pool) }, "read")));
   }
 
   /** The pools whose Application Server runs Response Group (Get-CsService -ApplicationServer). */
@@ -346,6 +460,13 @@ export class ShellBackend implements Backend {
 
   /** One object by its identity, straight from the pool. */
   private async fetch<K extends KindName>(op: BackendOp, pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
+    const read = await this.fetchRead(op, pool, kind, id);
+    read?.commit();
+    return read?.object;
+  }
+
+  /** One object by its identity, its imports at the paths of `sent` taken as those a write just sent. */
+  private async fetchRead<K extends KindName>(op: BackendOp, pool: string, kind: K, id: string, sent?: Sent): Promise<Tentative<K> | undefined> {
     let value: unknown;
     try {
       value = await this.call(op, { op: "run", step: this.getStep(kind, pool, id) }, "read");
@@ -355,13 +476,11 @@ export class ShellBackend implements Backend {
     }
     const p = asList(value)[0] as Projection | undefined;
     if (!p) return this.forget(pool, kind, id);
-    const o = this.toObject(kind, pool, p);
-    this.kindCache(pool, kind).byId.set(o.id, o);
-    return copy(o) as unknown as RgsObject<K>;
+    return this.cached(kind, pool, p, sent);
   }
 
   /** One object by its name, straight from the pool (Get-<noun> -Identity <service> -Name). */
-  private async fetchByName<K extends KindName>(op: BackendOp, pool: string, kind: K, name: string): Promise<RgsObject<K> | undefined> {
+  private async fetchByName<K extends KindName>(op: BackendOp, pool: string, kind: K, name: string, sent?: Sent): Promise<Tentative<K> | undefined> {
     this.invalidate(pool, kind);
     let value: unknown;
     try {
@@ -373,13 +492,33 @@ export class ShellBackend implements Backend {
     }
     const p = asList(value)[0] as Projection | undefined;
     if (!p) return undefined;
-    const o = this.toObject(kind, pool, p);
-    this.kindCache(pool, kind).byId.set(o.id, o);
-    return copy(o) as unknown as RgsObject<K>;
+    return this.cached(kind, pool, p, sent);
   }
 
-  /** Runs a write that answers the object, and keeps the cache current. */
-  private async write<K extends KindName>(op: BackendOp, pool: string, kind: K, request: AgentRequest): Promise<RgsObject<K>> {
+  /** Reads a projection into the cache; the imports it learns are kept only once the caller commits. */
+  private cached<K extends KindName>(kind: K, pool: string, p: Projection, sent?: Sent): Tentative<K> {
+    const reader = this.reader(pool, sent);
+    const o = this.toObject(kind, pool, p, reader.ctx);
+    this.kindCache(pool, kind).byId.set(o.id, o);
+    return { object: copy(o), commit: reader.commit };
+  }
+
+  /**
+   * Whether an object read back after a write whose outcome was unknown holds what the write would
+   * have written; its imports are then the write's own, and the index keeps them.
+   */
+  private accept<K extends KindName>(kind: K, properties: Properties, read: Tentative<K>, pool: string): boolean {
+    if (this.sameBody(kind, properties, read.object, pool)) {
+      read.commit();
+      return true;
+    }
+    // Read as if its imports were ours: read it again before trusting it.
+    this.forget(pool, kind, read.object.id);
+    return false;
+  }
+
+  /** Runs a write that answers the object, and keeps the cache current and the imports it made in the index. */
+  private async write<K extends KindName>(op: BackendOp, pool: string, kind: K, request: AgentRequest, sent: Sent): Promise<RgsObject<K>> {
     let value: unknown;
     try {
       value = await this.call(op, request, "write");
@@ -387,9 +526,75 @@ export class ShellBackend implements Backend {
       if (isOutcomeUnknown(e)) this.invalidate(pool, kind);
       throw e;
     }
-    const o = this.toObject(kind, pool, one(value));
-    this.kindCache(pool, kind).byId.set(o.id, o);
-    return copy(o) as unknown as RgsObject<K>;
+    const read = this.cached(kind, pool, one(value), sent);
+    read.commit();
+    return read.object;
+  }
+
+  /**
+   * How reads name the audio file of an import: by the index of the audio store; an import the
+   * index does not know is the one a write just sent to that path, if it sent one, and otherwise
+   * one made outside Pulumi, read as its own stable id (audio-ids.ts) that no recording has.
+   */
+  private reader(pool: string, sent?: Sent): { ctx: ReadContext; commit(): void } {
+    const learned: [string, string][] = [];
+    const ctx: ReadContext = {
+      audioFileId: (file, path) => {
+        const name = importName(file);
+        const known = name === "" ? undefined : this.audioStore.importOf(pool, name);
+        if (known !== undefined) return known;
+        const ours = sent?.get(path);
+        if (ours !== undefined && name !== "") {
+          learned.push([name, ours]);
+          return ours;
+        }
+        return foreignImportId(pool, name);
+      },
+    };
+    return { ctx, commit: () => learned.forEach(([name, id]) => this.audioStore.recordImport(pool, name, id)) };
+  }
+
+  /**
+   * The properties to send, each audio mark an Import-CsRgsAudioFile step with the recording's bytes
+   * (one import per use, as Lync wants), and which audio file it sent to which path. A mark whose
+   * file the audio store lacks is refused, naming its path.
+   */
+  private async withImports(pool: string, set: Properties, live: Properties | undefined): Promise<{ params: Properties; sent: Sent }> {
+    const marks = audioMarksIn(set);
+    const sent = new Map<string, string>();
+    if (marks.length === 0) return { params: set, sent };
+    const files = new Map<string, { audio: StoredAudio; base64: string } | undefined>();
+    const playing = new Set(audioMarksIn(live ?? {}).map((m) => m.id));
+    const problems: FieldProblem[] = [];
+    for (const mark of marks) {
+      if (!files.has(mark.id)) {
+        const held = await this.audioStore.content(pool, mark.id);
+        files.set(mark.id, held && { audio: held.audio, base64: Buffer.from(held.content).toString("base64") });
+      }
+      if (files.get(mark.id)) continue;
+      problems.push({
+        path: mark.path,
+        message: playing.has(mark.id)
+          ? `audio file ${mark.id} plays in the pool but its recording is not in the audio store (imported outside Pulumi, or deleted from the store), and Lync needs the bytes to import it for a changed object; upload the recording and use the id it answers`
+          : `no audio file with id ${mark.id} in pool ${pool}`,
+      });
+    }
+    if (problems.length > 0) {
+      throw new RgsError("reference_not_found", `the audio files ${problems.map((p) => p.path).join(", ")} are not in the audio store of pool ${pool}`, {
+        details: problems,
+      });
+    }
+    const resolve = (v: Value | AudioMark): Value => {
+      if (v instanceof AudioMark) {
+        const { audio, base64 } = files.get(v.id)!;
+        sent.set(v.path, v.id);
+        return { step: { cmdlet: "Import-CsRgsAudioFile", params: { Identity: serviceIdentity(pool), FileName: audio.fileName, Content: { bytes: base64 } } } };
+      }
+      if (Array.isArray(v)) return v.map(resolve);
+      if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x as Value)])) as Value;
+      return v;
+    };
+    return { params: Object.fromEntries(Object.entries(set).map(([k, v]) => [k, resolve(v)])), sent };
   }
 
   private async call(op: BackendOp | "ping", request: AgentRequest, mode: RequestMode): Promise<unknown> {
@@ -418,17 +623,45 @@ export class ShellBackend implements Backend {
     return undefined;
   }
 
-  private toObject<K extends KindName>(kind: K, pool: string, p: Projection): RgsObject<K> {
+  private toObject<K extends KindName>(kind: K, pool: string, p: Projection, ctx: ReadContext = this.reader(pool).ctx): RgsObject<K> {
     const id = idOf(p.Identity);
     return {
       id,
       identity: objectIdentity(pool, id),
-      ...MAPPINGS[kind].body(p),
+      ...MAPPINGS[kind].body(p, ctx),
       etag: String(p.$fingerprint ?? ""),
       ownerPool: poolOf(p.OwnerPool) ?? pool,
       createdAt: null,
       updatedAt: null,
     } as RgsObject<K>;
+  }
+
+  private async readSettings(op: BackendOp, pool: string): Promise<Settings> {
+    const settings = this.settingsView(pool, one(await this.call(op, { op: "run", step: configurationStep(pool) }, "read")));
+    this.settingsSeen.set(pool, settings);
+    return copy(settings);
+  }
+
+  private settingsView(pool: string, p: Projection, ctx: ReadContext = this.reader(pool).ctx): Settings {
+    return { ...settingsMapping.body(p, ctx), pool, identity: serviceIdentity(pool), etag: String(p.$fingerprint ?? ""), updatedAt: null };
+  }
+
+  /** What plays an audio file: the prompts and music on hold of the pool's objects, and its settings' default music. */
+  private async audioUsers(op: BackendOp, pool: string, id: string): Promise<AudioUser[]> {
+    const users: AudioUser[] = [];
+    for (const k of KIND_NAMES) {
+      if (!kindDef(k).audioFiles) continue;
+      const { cache } = await this.objects(op, pool, k);
+      for (const o of cache.byId.values()) {
+        const paths = audioFilesOf(k, o as unknown as Record<string, unknown>).filter((u) => u.id === id).map((u) => u.path);
+        if (paths.length > 0) users.push({ kind: k, id: o.id, name: o.name, what: `${kindDef(k).label} '${o.name}' (${paths.join(", ")})` });
+      }
+    }
+    const settings = await this.readSettings(op, pool);
+    if (settingsAudioFiles(settingsBody(settings)).some((u) => u.id === id)) {
+      users.push({ kind: "settings", id: pool, name: `Response Group settings of ${pool}`, what: `the Response Group settings of pool ${pool} (defaultMusicOnHoldFileId)` });
+    }
+    return users;
   }
 
   private getStep(kind: KindName, pool: string, id: string): Step {
@@ -571,8 +804,35 @@ function configurationStep(pool: string): Step {
   return { cmdlet: "Get-CsRgsConfiguration", params: { Identity: serviceIdentity(pool) } };
 }
 
-function settingsView(pool: string, p: Projection): Settings {
-  return { ...settingsMapping.body(p), pool, identity: serviceIdentity(pool), etag: String(p.$fingerprint ?? ""), updatedAt: null };
+function settingsBody(s: Settings): SettingsBody {
+  return { agentRingbackGracePeriod: s.agentRingbackGracePeriod, disableCallContext: s.disableCallContext, defaultMusicOnHoldFileId: s.defaultMusicOnHoldFileId };
+}
+
+function settingsChanged(pool: string): RgsError {
+  return new RgsError(
+    "etag_mismatch",
+    `the Response Group settings of pool ${pool} changed since they were read (in the shell, Control Panel or another run); read them again and reapply the change`,
+  );
+}
+
+function audioFileView(a: StoredAudio): AudioFile {
+  return {
+    id: a.id,
+    ownerPool: a.pool,
+    fileName: a.fileName,
+    contentType: a.contentType,
+    format: a.details.format,
+    size: a.size,
+    sha256: a.sha256,
+    encoding: a.details.encoding,
+    channels: a.details.channels,
+    sampleRate: a.details.sampleRate,
+    bitsPerSample: a.details.bitsPerSample,
+    durationSeconds: a.details.durationSeconds,
+    // The bytes of an audio file never change, so their hash is its version.
+    etag: a.sha256,
+    createdAt: a.createdAt,
+  };
 }
 
 function byName(cache: KindCache, name: string): RgsObject | undefined {

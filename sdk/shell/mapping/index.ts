@@ -19,4 +19,4 @@ export const MAPPINGS: { readonly [K in KindName]: Mapping<KindBodies[K]> } = {
 };
 
 export { settingsMapping } from "./settings";
-export { audioRefused, keptAudioIn, newParams, idOf, poolOf, KeptAudio, type Mapping, type Properties, type WriteContext } from "./values";
+export { AudioMark, audioMarksIn, importName, newParams, idOf, poolOf, type Mapping, type Properties, type ReadContext, type WriteContext } from "./values";

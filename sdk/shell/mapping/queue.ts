@@ -15,14 +15,14 @@ export const queueMapping: Mapping<QueueBody> = {
     OverflowCandidate: q.overflowCandidate,
     OverflowAction: callActionValue(q.overflowAction, ctx, "overflowAction"),
   }),
-  body: (p) => ({
+  body: (p, ctx) => ({
     name: str(p.Name),
     description: nullableStr(p.Description),
     agentGroupIds: list(p.AgentGroupIDList).map(idOf),
     timeoutThreshold: nullableInt(p.TimeoutThreshold),
-    timeoutAction: readCallAction(p.TimeoutAction) as QueueBody["timeoutAction"],
+    timeoutAction: readCallAction(p.TimeoutAction, "timeoutAction", ctx) as QueueBody["timeoutAction"],
     overflowThreshold: nullableInt(p.OverflowThreshold),
     overflowCandidate: enumOf(OVERFLOW_CANDIDATES, p.OverflowCandidate, "NewestCall"),
-    overflowAction: readCallAction(p.OverflowAction) as QueueBody["overflowAction"],
+    overflowAction: readCallAction(p.OverflowAction, "overflowAction", ctx) as QueueBody["overflowAction"],
   }),
 };

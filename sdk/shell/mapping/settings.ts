@@ -1,13 +1,19 @@
 /**
- * Service settings ↔ Set-CsRgsConfiguration's per-property parameters (its Direct parameter set).
+ * Service settings ↔ Set-CsRgsConfiguration's properties; DefaultMusicOnHoldFile is an AudioFile
+ * of Import-CsRgsAudioFile (PS:Set-CsRgsConfiguration).
  */
 import type { SettingsBody } from "../../model/settings";
-import { bool, type Mapping } from "./values";
+import { audioValue, bool, readAudio, type Mapping } from "./values";
 
 export const settingsMapping: Mapping<SettingsBody> = {
-  properties: (s) => ({ AgentRingbackGracePeriod: s.agentRingbackGracePeriod, DisableCallContext: s.disableCallContext }),
-  body: (p) => ({
+  properties: (s, ctx) => ({
+    AgentRingbackGracePeriod: s.agentRingbackGracePeriod,
+    DisableCallContext: s.disableCallContext,
+    DefaultMusicOnHoldFile: audioValue(s.defaultMusicOnHoldFileId, ctx, "defaultMusicOnHoldFileId"),
+  }),
+  body: (p, ctx) => ({
     agentRingbackGracePeriod: Number(p.AgentRingbackGracePeriod ?? 60),
     disableCallContext: bool(p.DisableCallContext),
+    defaultMusicOnHoldFileId: readAudio(p.DefaultMusicOnHoldFile, "defaultMusicOnHoldFileId", ctx),
   }),
 };

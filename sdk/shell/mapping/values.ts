@@ -7,53 +7,64 @@ import { RgsError } from "../../errors";
 import type { Holiday, TimeRange } from "../../model/calendar";
 import { ACTIONS, type Answer, type CallAction, type DtmfKey, type Prompt, type Question } from "../../model/call-action";
 import { objectIdentity } from "../../model/common";
+import { foreignImportId } from "../audio-ids";
 import type { Projection, Step, Value } from "../protocol";
 
 /** An object's properties as cmdlet values, by Lync property name. */
 export type Properties = Record<string, Value>;
 
 /**
- * How properties are written: in which pool, and what becomes of an audio prompt. A new object
- * refuses one (Import-CsRgsAudioFile needs the file's content, which the model does not carry);
- * an update keeps it as a KeptAudio mark, which may stand only in a property that does not change.
+ * How properties are written: in which pool, and what becomes of an audio file a prompt or music
+ * on hold plays. `keep` leaves an AudioMark naming the file, which the backend turns into a fresh
+ * Import-CsRgsAudioFile step when the property is written (Lync wants one import per use) and
+ * leaves alone when the property does not change; `refuse` is for callers with no audio store.
  */
 export interface WriteContext {
   pool: string;
   audio: "refuse" | "keep";
 }
 
-/** An audio prompt of the model, in a property that can be left as the live object has it but not written. */
-export class KeptAudio {
+/** An audio file by id where a property plays it, before its bytes are at hand. */
+export class AudioMark {
   constructor(
+    /** Where in the body, e.g. `defaultAction.prompt.audioFileId`. */
     readonly path: string,
-    /** The whole prompt, so a change of its text is a change too. */
-    readonly prompt: Prompt,
+    readonly id: string,
   ) {}
 }
 
-/** The first audio prompt in a value, if any. */
-export function keptAudioIn(v: unknown): KeptAudio | undefined {
-  if (v instanceof KeptAudio) return v;
-  if (v === null || typeof v !== "object") return undefined;
-  for (const x of Object.values(v)) {
-    const found = keptAudioIn(x);
-    if (found) return found;
-  }
-  return undefined;
+/** Every audio mark in a value, in order. */
+export function audioMarksIn(v: unknown): AudioMark[] {
+  if (v instanceof AudioMark) return [v];
+  if (v === null || typeof v !== "object") return [];
+  return Object.values(v).flatMap(audioMarksIn);
 }
 
 export function audioRefused(path: string): RgsError {
-  return new RgsError("validation_failed", "the shell backend cannot write audio prompts: Import-CsRgsAudioFile needs the file's content, which the model does not carry", {
-    details: [{ path, message: "remove it, or change the audio file in the Response Group Configuration Tool; textToSpeech is written" }],
+  return new RgsError("validation_failed", "audio files are written only by a backend with an audio store, which holds the bytes Import-CsRgsAudioFile needs", {
+    details: [{ path, message: "remove it, or write it through the shell backend, which imports it from its audio store" }],
   });
 }
+
+/** How a read names the audio file an import (an AudioFile projection) at a path of the body was made from. */
+export interface ReadContext {
+  audioFileId(file: Projection, path: string): string;
+}
+
+/** The import's own name: Lync's UniqueName, else the file name it was imported under. */
+export function importName(file: Projection): string {
+  return String(file.UniqueName ?? file.OriginalFileName ?? "");
+}
+
+/** Without an audio store every import is one made outside it. */
+const NO_STORE: ReadContext = { audioFileId: (file) => foreignImportId("", importName(file)) };
 
 /** A kind's or the settings' mapping between the model and the cmdlets' properties. */
 export interface Mapping<B> {
   /** The properties of the object, as New-* parameters and as what Set-* assigns. */
   properties(body: B, ctx: WriteContext): Properties;
   /** The body of a projection as the agent answers it. */
-  body(p: Projection): B;
+  body(p: Projection, ctx?: ReadContext): B;
 }
 
 /** New-* parameters: the properties less those left at the cmdlet's default (null, an empty list). */
@@ -145,24 +156,35 @@ function unreadable(what: string, got: unknown): RgsError {
   return new RgsError("bad_response", `the agent answered ${JSON.stringify(got)} where ${what} belongs`);
 }
 
-// Prompts
+// Prompts and audio files
 
-export function promptStep(p: Prompt, ctx: WriteContext, path: string): Value {
-  if (p.audioFileId !== undefined) {
-    if (ctx.audio === "refuse") throw audioRefused(`${path}.audioFileId`);
-    return new KeptAudio(`${path}.audioFileId`, p) as unknown as Value;
-  }
-  return step("New-CsRgsPrompt", { TextToSpeechPrompt: p.textToSpeech ?? null });
+/** An audio file a property plays, as a mark the backend resolves; null for none. */
+export function audioValue(id: string | null, ctx: WriteContext, path: string): Value {
+  if (id === null) return null;
+  if (ctx.audio === "refuse") throw audioRefused(path);
+  return new AudioMark(path, id) as unknown as Value;
 }
 
-export function readPrompt(v: unknown): Prompt | undefined {
+/** The audio file an AudioFile property holds, by id; null for none. */
+export function readAudio(v: unknown, path: string, ctx: ReadContext = NO_STORE): string | null {
+  const file = object(v);
+  return file ? ctx.audioFileId(file, path) : null;
+}
+
+export function promptStep(p: Prompt, ctx: WriteContext, path: string): Value {
+  return step("New-CsRgsPrompt", {
+    TextToSpeechPrompt: p.textToSpeech ?? null,
+    AudioFilePrompt: p.audioFileId === undefined ? null : audioValue(p.audioFileId, ctx, `${path}.audioFileId`),
+  });
+}
+
+export function readPrompt(v: unknown, path: string, ctx: ReadContext = NO_STORE): Prompt | undefined {
   const p = object(v);
   if (!p) return undefined;
   const out: Prompt = {};
   if (p.TextToSpeechPrompt !== null && p.TextToSpeechPrompt !== undefined) out.textToSpeech = String(p.TextToSpeechPrompt);
-  const audio = object(p.AudioFilePrompt);
-  const audioName = audio?.UniqueName ?? audio?.OriginalFileName;
-  if (audioName !== null && audioName !== undefined) out.audioFileId = String(audioName);
+  const audio = readAudio(p.AudioFilePrompt, `${path}.audioFileId`, ctx);
+  if (audio !== null) out.audioFileId = audio;
   return out;
 }
 
@@ -201,28 +223,31 @@ function answerStep(a: Answer, ctx: WriteContext, path: string): { step: Step } 
   });
 }
 
-export function readCallAction(v: unknown): CallAction | null {
+export function readCallAction(v: unknown, path: string, ctx: ReadContext = NO_STORE): CallAction | null {
   const p = object(v);
   if (!p) return null;
   const out: CallAction = { action: enumOf(ACTIONS, p.Action, "Terminate") };
-  const prompt = readPrompt(p.Prompt);
+  const prompt = readPrompt(p.Prompt, `${path}.prompt`, ctx);
   if (prompt) out.prompt = prompt;
   if (p.QueueID !== null && p.QueueID !== undefined && p.QueueID !== "") out.queueId = idOf(p.QueueID);
-  const question = readQuestion(p.Question);
+  const question = readQuestion(p.Question, `${path}.question`, ctx);
   if (question) out.question = question;
   if (p.Uri !== null && p.Uri !== undefined && p.Uri !== "") out.uri = String(p.Uri);
   return out;
 }
 
-function readQuestion(v: unknown): Question | undefined {
+function readQuestion(v: unknown, path: string, ctx: ReadContext): Question | undefined {
   const p = object(v);
   if (!p) return undefined;
-  const out: Question = { prompt: readPrompt(p.Prompt) ?? {}, answers: list(p.AnswerList).map(readAnswer) };
+  const out: Question = {
+    prompt: readPrompt(p.Prompt, `${path}.prompt`, ctx) ?? {},
+    answers: list(p.AnswerList).map((a, i) => readAnswer(a, `${path}.answers.${i}`, ctx)),
+  };
   const name = nullableStr(p.Name);
   if (name !== null) out.name = name;
-  const invalid = readPrompt(p.InvalidAnswerPrompt);
+  const invalid = readPrompt(p.InvalidAnswerPrompt, `${path}.invalidAnswerPrompt`, ctx);
   if (invalid) out.invalidAnswerPrompt = invalid;
-  const none = readPrompt(p.NoAnswerPrompt);
+  const none = readPrompt(p.NoAnswerPrompt, `${path}.noAnswerPrompt`, ctx);
   if (none) out.noAnswerPrompt = none;
   // The model's field order, so a question reads back as it was written.
   return {
@@ -234,7 +259,7 @@ function readQuestion(v: unknown): Question | undefined {
   };
 }
 
-function readAnswer(v: unknown): Answer {
+function readAnswer(v: unknown, path: string, ctx: ReadContext): Answer {
   const p = object(v) ?? {};
   const out: Partial<Answer> = {};
   const name = nullableStr(p.Name);
@@ -243,7 +268,7 @@ function readAnswer(v: unknown): Answer {
   if (dtmf !== null) out.dtmfResponse = dtmf as DtmfKey;
   const voice = strings(p.VoiceResponseList);
   if (voice.length > 0) out.voiceResponses = voice;
-  out.action = readCallAction(p.Action) ?? { action: "Terminate" };
+  out.action = readCallAction(p.Action, `${path}.action`, ctx) ?? { action: "Terminate" };
   return out as Answer;
 }
 

@@ -1,11 +1,11 @@
 /**
  * Workflow ↔ New-/Set-CsRgsWorkflow properties; the three call actions built bottom-up, questions
- * and answers included.
+ * and answers included, and the custom music on hold (an AudioFile of Import-CsRgsAudioFile).
  */
 import { DEFAULT_TIME_ZONE, LANGUAGES, TIME_ZONES } from "../../model/calendar";
 import { objectIdentity } from "../../model/common";
 import type { WorkflowBody } from "../../model/workflow";
-import { bool, enumOf, callActionValue, identities, idOf, list, nullableStr, readCallAction, str, strings, type Mapping } from "./values";
+import { audioValue, bool, enumOf, callActionValue, readAudio, identities, idOf, list, nullableStr, readCallAction, str, strings, type Mapping } from "./values";
 
 export const workflowMapping: Mapping<WorkflowBody> = {
   properties: (w, ctx) => ({
@@ -26,8 +26,9 @@ export const workflowMapping: Mapping<WorkflowBody> = {
     DefaultAction: callActionValue(w.defaultAction, ctx, "defaultAction"),
     NonBusinessHoursAction: callActionValue(w.nonBusinessHoursAction, ctx, "nonBusinessHoursAction"),
     HolidayAction: callActionValue(w.holidayAction, ctx, "holidayAction"),
+    CustomMusicOnHoldFile: audioValue(w.customMusicOnHoldFileId, ctx, "customMusicOnHoldFileId"),
   }),
-  body: (p) => ({
+  body: (p, ctx) => ({
     name: str(p.Name),
     description: nullableStr(p.Description),
     primaryUri: str(p.PrimaryUri),
@@ -43,8 +44,9 @@ export const workflowMapping: Mapping<WorkflowBody> = {
     timeZone: enumOf(TIME_ZONES, p.TimeZone, DEFAULT_TIME_ZONE),
     businessHoursId: p.BusinessHoursID === null || p.BusinessHoursID === undefined || p.BusinessHoursID === "" ? null : idOf(p.BusinessHoursID),
     holidaySetIds: list(p.HolidaySetIDList).map(idOf),
-    defaultAction: readCallAction(p.DefaultAction) as WorkflowBody["defaultAction"],
-    nonBusinessHoursAction: readCallAction(p.NonBusinessHoursAction) as WorkflowBody["nonBusinessHoursAction"],
-    holidayAction: readCallAction(p.HolidayAction) as WorkflowBody["holidayAction"],
+    defaultAction: readCallAction(p.DefaultAction, "defaultAction", ctx) as WorkflowBody["defaultAction"],
+    nonBusinessHoursAction: readCallAction(p.NonBusinessHoursAction, "nonBusinessHoursAction", ctx) as WorkflowBody["nonBusinessHoursAction"],
+    holidayAction: readCallAction(p.HolidayAction, "holidayAction", ctx) as WorkflowBody["holidayAction"],
+    customMusicOnHoldFileId: readAudio(p.CustomMusicOnHoldFile, "customMusicOnHoldFileId", ctx),
   }),
 };
