@@ -3,6 +3,7 @@
  * through its lifecycle, the checks the cmdlets do not make, agents that misbehave, and what a
  * refresh costs in agent requests.
  */
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RgsObject } from "../../sdk/backend";
 import { RgsError } from "../../sdk/errors";
@@ -27,7 +28,7 @@ function start(options: FakeAgentOptions = {}, timeoutMs = 20_000): { fake: Fake
 /** Another backend with its own agent on the same pools: an administrator working beside us. */
 function connect(fake: FakeAgentCommand, timeoutMs = 20_000): ShellBackend {
   // The fake agent starts through ts-node, which takes a while on a loaded machine.
-  const backend = new ShellBackend({ command: fake.commandLine, env: fake.env, timeoutMs, readyTimeoutMs: 30_000 });
+  const backend = new ShellBackend({ command: fake.commandLine, env: fake.env, timeoutMs, readyTimeoutMs: 30_000, audioStore: join(dirname(fake.stateFile), "audio") });
   open.push(backend);
   return backend;
 }
@@ -117,7 +118,7 @@ describe("ShellBackend lifecycle of every kind", () => {
     };
     const w = (await backend.create(POOL, "workflows", ivr)).object;
     const { id: _id, identity: _identity, etag: _etag, ownerPool: _owner, createdAt: _c, updatedAt: _u, ...wBody } = w;
-    expect(wBody).toEqual({ description: null, displayNumber: null, anonymous: false, enabledForFederation: false, managed: false, managersByUri: [], ...ivr });
+    expect(wBody).toEqual({ description: null, displayNumber: null, anonymous: false, enabledForFederation: false, managed: false, managersByUri: [], customMusicOnHoldFileId: null, ...ivr });
 
     // Read back through a second backend: what the pool holds, not what the first one cached.
     const other = connect(fake);
@@ -296,7 +297,7 @@ describe("ShellBackend checks the cmdlets do not make", () => {
 });
 
 describe("ShellBackend and audio prompts", () => {
-  it("keeps an audio prompt made in the pool while other fields change, and refuses to rewrite it", async () => {
+  it("keeps an audio prompt imported outside Pulumi while other fields change, and refuses to rewrite it without its bytes", async () => {
     const { fake, backend } = start();
     const g = (await backend.create(POOL, "agent-groups", group)).object;
     const q = (await backend.create(POOL, "queues", { name: "Q", agentGroupIds: [g.id] })).object;
@@ -321,8 +322,9 @@ describe("ShellBackend and audio prompts", () => {
     expect(w2.defaultAction).toEqual(w.defaultAction);
 
     const e = await rgsError(backend.update(POOL, "workflows", w.id, { ...body, defaultAction: { ...w.defaultAction!, prompt: { textToSpeech: "Hi", audioFileId } } }, w2.etag));
-    expect(e.code).toBe("validation_failed");
+    expect(e.code).toBe("reference_not_found");
     expect(e.fieldProblems.map((p) => p.path)).toEqual(["defaultAction.prompt.audioFileId"]);
+    expect(e.fieldProblems[0].message).toMatch(/not in the audio store/);
     const w3 = await backend.update(POOL, "workflows", w.id, { ...body, description: "Main line", defaultAction: { action: "TransferToQueue", queueId: q.id, prompt: { textToSpeech: "Hi" } } }, w2.etag);
     expect(w3.defaultAction).toEqual({ action: "TransferToQueue", queueId: q.id, prompt: { textToSpeech: "Hi" } });
   });

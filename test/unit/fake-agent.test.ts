@@ -516,6 +516,36 @@ describe("fake agent: objects", () => {
   });
 });
 
+describe("fake agent: Import-CsRgsAudioFile (PS:Import-CsRgsAudioFile)", () => {
+  it("answers an AudioFile per call, each with a UniqueName of its own, that prompts, workflows and settings embed", async () => {
+    const { agent } = await startReady();
+    const content = { bytes: Buffer.from("RIFF\u0024\u0000\u0000\u0000WAVE").toString("base64") };
+    const first = await agent.run("Import-CsRgsAudioFile", { Identity: SERVICE, FileName: "Welcome.wav", Content: content });
+    const second = await agent.run("Import-CsRgsAudioFile", { Identity: SERVICE, FileName: "Welcome.wav", Content: content });
+    expect(first).toEqual({ $type: `${NS}AudioFile`, OriginalFileName: "Welcome.wav", UniqueName: expect.any(String) });
+    // "you must run Import-CsRgsAudioFile each time you want to use an audio file": the same file imported twice is two imports.
+    expect(second.UniqueName).not.toBe(first.UniqueName);
+    expect(first.$fingerprint).toBeUndefined();
+
+    const imported = { step: { cmdlet: "Import-CsRgsAudioFile", params: { Identity: SERVICE, FileName: "Welcome.wav", Content: content } } };
+    const prompt = await agent.run("New-CsRgsPrompt", { TextToSpeechPrompt: "Welcome", AudioFilePrompt: imported });
+    expect(prompt).toMatchObject({ $type: `${NS}Prompt`, TextToSpeechPrompt: "Welcome", AudioFilePrompt: { $type: `${NS}AudioFile`, OriginalFileName: "Welcome.wav" } });
+    expect(await agent.run("New-CsRgsPrompt", { AudioFilePrompt: imported })).toMatchObject({ TextToSpeechPrompt: null, AudioFilePrompt: { OriginalFileName: "Welcome.wav" } });
+    const w = await agent.run("New-CsRgsWorkflow", { Parent: SERVICE, Name: "Music", PrimaryUri: "sip:music@contoso.com", CustomMusicOnHoldFile: imported });
+    expect((await agent.run("Get-CsRgsWorkflow", { Identity: w.Identity })).CustomMusicOnHoldFile).toEqual(w.CustomMusicOnHoldFile);
+    expect(await agent.run("Set-CsRgsConfiguration", { Identity: SERVICE, DefaultMusicOnHoldFile: imported })).toBeNull();
+    expect((await agent.run("Get-CsRgsConfiguration", { Identity: SERVICE })).DefaultMusicOnHoldFile).toMatchObject({ $type: `${NS}AudioFile`, OriginalFileName: "Welcome.wav" });
+
+    // ".WAV or .WMA formats only", by the file name; the service must host Response Group; -WhatIf imports nothing.
+    expect((await agent.fail("Import-CsRgsAudioFile", { Identity: SERVICE, FileName: "welcome.mp3", Content: content })).code).toBe("invalid");
+    expect((await agent.fail("Import-CsRgsAudioFile", { Identity: SERVICE, FileName: "welcome.wav" })).code).toBe("invalid");
+    expect((await agent.fail("Import-CsRgsAudioFile", { Identity: SERVICE, FileName: "welcome.wav", Content: "UklGRg==" })).code).toBe("invalid");
+    expect((await agent.fail("Import-CsRgsAudioFile", { Identity: "service:ApplicationServer:nowhere.contoso.com", FileName: "a.wav", Content: content })).code).toBe("not_found");
+    expect((await agent.fail("Import-CsRgsAudioFile", { Identity: `${SERVICE}/${w.Identity.split("/")[1]}`, FileName: "a.wav", Content: content })).code).toBe("invalid");
+    expect(await agent.run("Import-CsRgsAudioFile", { Identity: SERVICE, FileName: "hold.WMA", Content: content }, ["WhatIf"])).toBeNull();
+  });
+});
+
 describe("fake agent: identity, names and versions", () => {
   it("names are unique per service and kind, without regard to case; other pools and kinds may reuse them", async () => {
     const { agent } = await startReady({ pools: [POOL, "pool02.contoso.com"] });

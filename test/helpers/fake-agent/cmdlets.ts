@@ -188,15 +188,22 @@ const setConfiguration: Handler = (args, state) => {
 };
 
 /**
- * PS:Import-CsRgsAudioFile: "-Identity ... (This must be the same service that hosts the Response Group
- * application.)", "audio files (.WAV or .WMA formats only)"; returns an AudioFile that is not shared
- * ("you must run Import-CsRgsAudioFile each time you want to use an audio file").
+ * PS:Import-CsRgsAudioFile: "-Identity: Identity of the service where the audio file is to be imported. (This
+ * must be the same service that hosts the Response Group application.)"; "audio files (.WAV or .WMA formats
+ * only)", told apart by -FileName ("the file name for the file C:\Media\Welcome.wav is this: Welcome.wav"),
+ * since the page names no check of the content; OUTPUTS "Creates new instances of the
+ * Microsoft.Rtc.Rgs.Management.WritableSettings.AudioFile object", one per call: "you must run
+ * Import-CsRgsAudioFile each time you want to use an audio file, even if that file is already being used
+ * elsewhere", so every import gets a UniqueName of its own. It saves nothing on its own (example 1 assigns
+ * the result to a workflow and calls Set-CsRgsWorkflow). -WhatIf: "Describes what would happen".
  */
 const importAudioFile: Handler = (args, state) => {
   service("Identity", args.Identity, state);
   const name = String(args.FileName);
   if (!/\.(wav|wma)$/i.test(name)) throw invalid(`FileName ${JSON.stringify(name)} is not a .wav or .wma file (PS:Import-CsRgsAudioFile)`, "UnsupportedAudioFormat");
+  // -Content is mandatory (PS:Import-CsRgsAudioFile, "Required: True"): an empty Byte[] binds to nothing.
   if ((args.Content as Buffer).length === 0) throw invalid("Content is empty (PS:Import-CsRgsAudioFile -Content)", "EmptyAudioFile");
+  if (args.WhatIf === true) return null;
   const audio = blankObject("AudioFile");
   audio.OriginalFileName = name;
   audio.UniqueName = randomUUID();
