@@ -1,13 +1,14 @@
 /**
  * A Pulumi program's declared objects, before anything is deployed: the program runs under
  * Pulumi's mocks (pulumi.runtime.setMocks), which record each resource and give it an id, so
- * references between resources resolve as they would after `pulumi up`.
+ * references between resources resolve as they would after `pulumi up`. Its audio files are known
+ * by the file names they are declared with; the pool's other audio files and its settings are not.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { RgsError } from "../sdk/errors";
-import { emptyPool, type PoolObjects } from "../sdk/flow/pool";
+import { emptyPool, type FlowAudioFile, type PoolObjects } from "../sdk/flow/pool";
 import { KIND_NAMES, kindDef, toFieldIssues, type KindName } from "../sdk/model/index";
 
 export interface ProgramOptions {
@@ -93,7 +94,7 @@ export async function loadProgram(dir: string, options: ProgramOptions = {}): Pr
   } catch (e) {
     throw new RgsError("validation_failed", `the program ${main} failed under Pulumi's mocks: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
-  return collect(declared, config["rgs:pool"] ?? process.env.RGS_POOL ?? options.pool);
+  return collect(declared, config["rgs:pool"] ?? process.env.RGS_POOL ?? options.pool, root);
 }
 
 function resolveMain(root: string, main: string | undefined): string {
@@ -107,16 +108,46 @@ function resolveMain(root: string, main: string | undefined): string {
   return found;
 }
 
-function collect(declared: MockResourceArgs[], defaultPool: string | undefined): PoolObjects[] {
+const AUDIO_FILE_TYPE = "pulumi-nodejs:dynamic/rgs:AudioFile";
+
+/**
+ * An rgs.AudioFile as call flows name it: its file name (given, or the source's base name) and,
+ * when the recording is there to read, its hash.
+ */
+async function audioFileOf(r: MockResourceArgs, root: string): Promise<FlowAudioFile | { problem: string }> {
+  const source = r.inputs.source as unknown;
+  const path = typeof source === "string" ? source : await (source as { path?: unknown } | undefined)?.path;
+  if (typeof path !== "string" || path === "") return { problem: "source must be the recording's path or a pulumi.asset.FileAsset" };
+  const fileName = typeof r.inputs.fileName === "string" ? r.inputs.fileName : basename(path);
+  const file = resolve(root, path);
+  const sha256 = existsSync(file) ? createHash("sha256").update(readFileSync(file)).digest("hex") : undefined;
+  return { id: mockId(r.type, r.name), fileName, ...(sha256 ? { sha256 } : {}) };
+}
+
+async function collect(declared: MockResourceArgs[], defaultPool: string | undefined, root: string): Promise<PoolObjects[]> {
   const kindOf = new Map<string, KindName>(KIND_NAMES.map((k) => [`pulumi-nodejs:dynamic/rgs:${kindDef(k).typeName}`, k]));
   const pools = new Map<string, PoolObjects>();
   const problems: { path: string; message: string }[] = [];
+  const poolOf = (pool: string) => {
+    let objects = pools.get(pool);
+    if (!objects) {
+      objects = emptyPool(pool);
+      pools.set(pool, objects);
+    }
+    return objects;
+  };
   for (const r of declared) {
     const kind: KindName | undefined = kindOf.get(r.type);
-    if (kind === undefined) continue;
+    if (kind === undefined && r.type !== AUDIO_FILE_TYPE) continue;
     const pool = typeof r.inputs.pool === "string" ? r.inputs.pool.toLowerCase() : defaultPool?.toLowerCase();
     if (pool === undefined) {
       problems.push({ path: r.name, message: "has no pool: set pool on the resource, rgs:pool in the stack config (--stack), or RGS_POOL" });
+      continue;
+    }
+    if (kind === undefined) {
+      const audio = await audioFileOf(r, root);
+      if ("problem" in audio) problems.push({ path: `${r.name}.source`, message: audio.problem });
+      else (poolOf(pool).audioFiles ??= []).push(audio);
       continue;
     }
     const body = Object.fromEntries(Object.entries(r.inputs).filter(([k, v]) => !ARG_FIELDS.includes(k) && v !== undefined));
@@ -125,12 +156,7 @@ function collect(declared: MockResourceArgs[], defaultPool: string | undefined):
       problems.push(...toFieldIssues(parsed.error, r.name));
       continue;
     }
-    let objects = pools.get(pool);
-    if (!objects) {
-      objects = emptyPool(pool);
-      pools.set(pool, objects);
-    }
-    (objects[kind] as unknown[]).push({ ...(parsed.data as object), id: mockId(r.type, r.name) });
+    (poolOf(pool)[kind] as unknown[]).push({ ...(parsed.data as object), id: mockId(r.type, r.name) });
   }
   if (problems.length > 0) {
     throw new RgsError("validation_failed", `the program declares objects that are not valid: ${problems.length} problem${problems.length > 1 ? "s" : ""}`, { details: problems });

@@ -2,15 +2,16 @@
  * Where the call-flow commands read a pool's objects from: the Response Group service
  * (`--endpoint URL`, the token from RGS_TOKEN, never from argv), a real pool through the
  * Management Shell agent (`--shell '<command>'`), an export file (`--file`), or a Pulumi program
- * before it is deployed (`--program DIR`).
+ * before it is deployed (`--program DIR`). With the objects come the pool's audio files (their
+ * metadata, never the bytes) and its settings, where the source has them.
  */
 import { readFileSync } from "node:fs";
 import type { Backend } from "../sdk/backend";
 import { describeError, RgsError } from "../sdk/errors";
-import { emptyPool, type FlowObject, type PoolObjects } from "../sdk/flow/pool";
+import { emptyPool, type FlowAudioFile, type FlowObject, type PoolObjects } from "../sdk/flow/pool";
 import { HttpBackend } from "../sdk/http-client";
 import { ShellBackend } from "../sdk/shell/index";
-import { KIND_NAMES, kindDef, toFieldIssues, type KindName } from "../sdk/model/index";
+import { AUDIO_FILES, KIND_NAMES, kindDef, ObjectId, toFieldIssues, type KindName } from "../sdk/model/index";
 import { loadProgram } from "./program";
 
 /** Bad usage: the command prints the message and its usage text, and exits 2. */
@@ -30,7 +31,8 @@ export const SOURCE_USAGE = `source, one of:
   --endpoint URL  the Response Group service, e.g. http://127.0.0.1:8080; the token is read from RGS_TOKEN
   --shell CMD     a real pool, through the Management Shell agent this command line starts
   --file FILE     an export: {"pool": "<fqdn>", "agent-groups": [...], "queues": [...], ...},
-                  or {"pools": [{"pool": "<fqdn>", ...}, ...]}
+                  or {"pools": [{"pool": "<fqdn>", ...}, ...]}, as rgs export --format json writes it;
+                  "audio-files" and "settings" name the recordings and the default music on hold
   --program DIR   a Pulumi program, run under Pulumi's mocks before it is deployed;
                   --stack NAME reads its Pulumi.<NAME>.yaml config
   --pool FQDN     the pool, when the source holds more than one`;
@@ -95,7 +97,7 @@ async function loadFromBackend(backend: Backend, pool: string | undefined, what:
   }
 }
 
-/** Every object of a pool, page by page, from any backend. */
+/** Every object of a pool, page by page, from any backend, with its audio files' metadata and its settings. */
 export async function readPool(backend: Backend, pool: string): Promise<PoolObjects> {
   const objects = emptyPool(pool);
   for (const kind of KIND_NAMES) {
@@ -106,6 +108,16 @@ export async function readPool(backend: Backend, pool: string): Promise<PoolObje
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
   }
+  const audioFiles: FlowAudioFile[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await backend.listAudioFiles(pool, cursor === undefined ? {} : { cursor });
+    audioFiles.push(...page.items.map((a) => ({ id: a.id, fileName: a.fileName, sha256: a.sha256 })));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  objects.audioFiles = audioFiles;
+  const settings = await backend.getSettings(pool);
+  objects.settings = { defaultMusicOnHoldFileId: settings.defaultMusicOnHoldFileId ?? null };
   return objects;
 }
 
@@ -167,7 +179,18 @@ function parsePoolEntry(entry: unknown, where: string): PoolObjects {
       if (parsed) (objects[kind] as unknown[]).push(parsed);
     });
   }
-  const unknown = Object.keys(e).filter((k) => !["pool", "fqdn", "settings", ...KIND_NAMES].includes(k));
+  if (e[AUDIO_FILES] !== undefined) objects.audioFiles = parseAudioFiles(e[AUDIO_FILES], problems);
+  if (e.settings !== undefined) {
+    const music = (e.settings as { defaultMusicOnHoldFileId?: unknown } | null)?.defaultMusicOnHoldFileId ?? null;
+    if (typeof e.settings !== "object" || e.settings === null || Array.isArray(e.settings)) {
+      problems.push({ path: "settings", message: "must be an object, the pool's settings" });
+    } else if (music !== null && (typeof music !== "string" || !ObjectId.safeParse(music).success)) {
+      problems.push({ path: "settings.defaultMusicOnHoldFileId", message: `must be an audio file's id (a GUID) or null (got ${JSON.stringify(music)})` });
+    } else {
+      objects.settings = { defaultMusicOnHoldFileId: music };
+    }
+  }
+  const unknown = Object.keys(e).filter((k) => !["pool", "fqdn", "settings", AUDIO_FILES, ...KIND_NAMES].includes(k));
   for (const k of unknown) problems.push({ path: k, message: `is not a kind; the kinds are ${KIND_NAMES.join(", ")}` });
   if (problems.length > 0) {
     throw new RgsError("validation_failed", `${where} is not a valid export: ${problems.length} problem${problems.length > 1 ? "s" : ""}`, { details: problems });
@@ -176,6 +199,33 @@ function parsePoolEntry(entry: unknown, where: string): PoolObjects {
 }
 
 const SERVER_FIELDS = ["id", "identity", "etag", "ownerPool", "createdAt", "updatedAt"];
+
+/** The audio files of an export: each needs its id and file name; the rest of its metadata is not read. */
+function parseAudioFiles(list: unknown, problems: { path: string; message: string }[]): FlowAudioFile[] {
+  if (!Array.isArray(list)) {
+    problems.push({ path: AUDIO_FILES, message: "must be a list of audio files" });
+    return [];
+  }
+  const out: FlowAudioFile[] = [];
+  list.forEach((item, i) => {
+    const path = `${AUDIO_FILES}.${i}`;
+    const a = item as { id?: unknown; fileName?: unknown; sha256?: unknown } | null;
+    if (typeof a !== "object" || a === null || Array.isArray(a)) {
+      problems.push({ path, message: "must be an object" });
+      return;
+    }
+    if (typeof a.id !== "string" || !ObjectId.safeParse(a.id).success) {
+      problems.push({ path: `${path}.id`, message: `is required: the audio file's id, a GUID, which prompts name (got ${JSON.stringify(a.id)})` });
+      return;
+    }
+    if (typeof a.fileName !== "string" || a.fileName.trim() === "") {
+      problems.push({ path: `${path}.fileName`, message: `is required: the name the recording was imported with, such as welcome.wav (got ${JSON.stringify(a.fileName)})` });
+      return;
+    }
+    out.push({ id: a.id, fileName: a.fileName, ...(typeof a.sha256 === "string" ? { sha256: a.sha256 } : {}) });
+  });
+  return out;
+}
 
 function parseObject<K extends KindName>(kind: K, item: unknown, path: string, problems: { path: string; message: string }[]): FlowObject<K> | undefined {
   if (typeof item !== "object" || item === null || Array.isArray(item)) {

@@ -223,6 +223,21 @@ export const ASSUMPTIONS = {
     rule: "an action's prompt plays before the action runs",
     source: "§A.2 step 3c",
   },
+  audioFileBeforeText: {
+    evidence: "doc",
+    rule: "a prompt with an audio file and text plays the audio file; the text is spoken only when the file is unavailable",
+    source: "§A.8",
+  },
+  musicOnHold: {
+    evidence: "doc",
+    rule: "a waiting caller hears the workflow's custom music on hold, else the pool's default music on hold, else the music installed with the server",
+    source: "§A.8 Music on hold",
+  },
+  musicContinuesOnTransfer: {
+    evidence: "assumption",
+    rule: "after a queue transfers the call to another queue, the same workflow's music on hold goes on",
+    source: "§A.8 Music on hold",
+  },
 } as const satisfies Record<string, AssumptionDef>;
 
 export type AssumptionName = keyof typeof ASSUMPTIONS;

@@ -159,7 +159,7 @@ function target(action: CallAction | null, s: Side): string {
     case "TransferToQueue":
       return `queue ${s.index.queue(action.queueId!)?.name ?? action.queueId}`;
     case "TransferToQuestion":
-      return `question ${action.question!.name ?? promptText(action.question!.prompt, 30)}`;
+      return `question ${action.question!.name ?? promptText(action.question!.prompt, 30, s.index.audioName)}`;
     default:
       return endText(action).replace(/^Disconnect$/, "disconnect").replace(/^Voice mail/, "voice mail").replace(/^Transfer to /, "");
   }
@@ -172,15 +172,37 @@ function wasText(before: string, after: string): string {
   return kindA === kindB && ["queue", "question"].includes(kindA) ? before.slice(kindA.length + 1) : before;
 }
 
-function samePrompt(a: Prompt | undefined, b: Prompt | undefined): boolean {
-  return stableJson(a ?? null) === stableJson(b ?? null);
+/**
+ * What an audio file is compared by: its recording's hash where the source knows it, else its
+ * file name, else its id; so the same recording is the same on both sides whatever its id.
+ */
+function audioKey(id: string, s: Side): string {
+  const a = s.index.audioFile(id);
+  if (a?.sha256) return `sha256:${a.sha256.toLowerCase()}`;
+  if (a) return `name:${a.fileName}`;
+  return `id:${id.toLowerCase()}`;
 }
 
-function promptChange(what: string, a: Prompt | undefined, b: Prompt | undefined): string[] {
-  if (samePrompt(a, b)) return [];
-  if (!b) return [`${what} removed (was ${promptText(a, 40)})`];
-  if (!a) return [`${what} now ${promptText(b, 40)}`];
-  return [`${what} now ${promptText(b, 40)} (was ${promptText(a, 40)})`];
+function promptKey(p: Prompt | undefined, s: Side): string {
+  if (!p) return "none";
+  return stableJson({ text: p.textToSpeech ?? null, audio: p.audioFileId === undefined ? null : audioKey(p.audioFileId, s) });
+}
+
+function promptChange(what: string, a: Prompt | undefined, b: Prompt | undefined, sa: Side, sb: Side): string[] {
+  if (promptKey(a, sa) === promptKey(b, sb)) return [];
+  const text = (p: Prompt | undefined, s: Side) => promptText(p, 40, s.index.audioName);
+  if (!b) return [`${what} removed (was ${text(a, sa)})`];
+  if (!a) return [`${what} now ${text(b, sb)}`];
+  return [`${what} now ${text(b, sb)} (was ${text(a, sa)})`];
+}
+
+/** The music a workflow's callers hear while they wait, in words. */
+function musicText(w: FlowObject<"workflows">, s: Side): string {
+  return w.customMusicOnHoldFileId == null ? "the pool's default" : `♪ ${s.index.audioName(w.customMusicOnHoldFileId)}`;
+}
+
+function musicKey(w: FlowObject<"workflows">, s: Side): string {
+  return w.customMusicOnHoldFileId == null ? "default" : audioKey(w.customMusicOnHoldFileId, s);
 }
 
 function actionChange(subject: string, a: CallAction | null, b: CallAction | null, sa: Side, sb: Side, verb = "goes"): string[] {
@@ -207,15 +229,16 @@ function workflowChanges(a: FlowObject<"workflows">, b: FlowObject<"workflows">,
   const sets = (w: FlowObject<"workflows">, s: Side) => w.holidaySetIds.map((id) => s.index.holidaySet(id)?.name ?? id).join(", ") || "none";
   const setsKey = (w: FlowObject<"workflows">, s: Side) => w.holidaySetIds.map(s.same).join();
   if (setsKey(a, sa) !== setsKey(b, sb)) out.push(`holiday sets now ${sets(b, sb)} (was ${sets(a, sa)})`);
-  out.push(...promptChange("welcome message", a.defaultAction?.prompt, b.defaultAction?.prompt));
+  out.push(...promptChange("welcome message", a.defaultAction?.prompt, b.defaultAction?.prompt, sa, sb));
+  if (musicKey(a, sa) !== musicKey(b, sb)) out.push(`music on hold now ${musicText(b, sb)} (was ${musicText(a, sa)})`);
   const qa = a.defaultAction?.action === "TransferToQuestion" ? a.defaultAction.question! : undefined;
   const qb = b.defaultAction?.action === "TransferToQuestion" ? b.defaultAction.question! : undefined;
   if (qa && qb) out.push(...questionChanges([], qa, qb, sa, sb));
   else out.push(...actionChange("calls", a.defaultAction, b.defaultAction, sa, sb, "go"));
   out.push(...actionChange("when closed, the call", a.nonBusinessHoursAction, b.nonBusinessHoursAction, sa, sb));
-  out.push(...promptChange("closed message", a.nonBusinessHoursAction?.prompt, b.nonBusinessHoursAction?.prompt));
+  out.push(...promptChange("closed message", a.nonBusinessHoursAction?.prompt, b.nonBusinessHoursAction?.prompt, sa, sb));
   out.push(...actionChange("on holidays, the call", a.holidayAction, b.holidayAction, sa, sb));
-  out.push(...promptChange("holiday message", a.holidayAction?.prompt, b.holidayAction?.prompt));
+  out.push(...promptChange("holiday message", a.holidayAction?.prompt, b.holidayAction?.prompt, sa, sb));
   return out;
 }
 
@@ -227,7 +250,7 @@ function questionChanges(keys: string[], a: Question, b: Question, sa: Side, sb:
   const out: string[] = [];
   const where = keys.length === 0 ? "" : ` after ${keys.join(" then ")}`;
   const subject = (key: string) => [...keys, key].join(" then ");
-  out.push(...promptChange(`question ${b.name ?? ""}${where}`.replace(/\s+/g, " ").trim(), a.prompt, b.prompt));
+  out.push(...promptChange(`question ${b.name ?? ""}${where}`.replace(/\s+/g, " ").trim(), a.prompt, b.prompt, sa, sb));
   const byKey = new Map(a.answers.map((x) => [answerKey(x), x]));
   const seen = new Set<string>();
   for (const nb of b.answers) {

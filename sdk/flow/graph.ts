@@ -134,11 +134,11 @@ class Builder {
   question(q: Question, owner: { kind: KindName; id: string; name: string }, path: string): string {
     const id = `${workflowNodeId(owner.id)}__${safe(path.replace(/defaultAction\.|question\.|answers\.|action\./g, (m) => m[0]))}`;
     if (this.nodes.has(id)) return id;
-    const label = [q.name ?? "Question", promptText(q.prompt, 48) ?? ""].filter((l) => l !== "");
+    const label = [q.name ?? "Question", promptText(q.prompt, 48, this.index.audioName) ?? ""].filter((l) => l !== "");
     this.node({ id, kind: "question", label, object: { ...owner, field: path } });
     q.answers.forEach((a, i) => {
       const to = this.target(a.action, owner, `${path}.answers.${i}.action`, id);
-      const prompt = a.action.prompt ? `\n${promptText(a.action.prompt, 24)}` : "";
+      const prompt = a.action.prompt ? `\n${promptText(a.action.prompt, 24, this.index.audioName)}` : "";
       this.edge(id, to, "answer", `${answerText(a)}${prompt}`);
     });
     this.edge(id, this.disconnect(id), "no-answer", "5 failed attempts");
@@ -163,12 +163,12 @@ class Builder {
     if (staffed === 0) this.edge(id, this.disconnect(id), "no-agents", "no agents");
     if (q.overflowThreshold !== null) {
       const to = this.target(q.overflowAction, { kind: "queues", id: q.id, name: q.name }, "overflowAction", id);
-      const prompt = q.overflowAction?.prompt ? `\n${promptText(q.overflowAction.prompt, 24)}` : "";
+      const prompt = q.overflowAction?.prompt ? `\n${promptText(q.overflowAction.prompt, 24, this.index.audioName)}` : "";
       this.edge(id, to, "overflow", `overflow > ${q.overflowThreshold} calls${q.overflowCandidate === "OldestCall" ? " (oldest)" : ""}${prompt}`);
     }
     if (q.timeoutThreshold !== null) {
       const to = this.target(q.timeoutAction, { kind: "queues", id: q.id, name: q.name }, "timeoutAction", id);
-      const prompt = q.timeoutAction?.prompt ? `\n${promptText(q.timeoutAction.prompt, 24)}` : "";
+      const prompt = q.timeoutAction?.prompt ? `\n${promptText(q.timeoutAction.prompt, 24, this.index.audioName)}` : "";
       this.edge(id, to, "timeout", `timeout ${q.timeoutThreshold} s${prompt}`);
     }
     return id;
@@ -195,8 +195,9 @@ class Builder {
     const wref = { kind: "workflows" as const, id: w.id, name: w.name };
     const lines = [w.name, w.primaryUri.replace(/^sip:/i, "")];
     if (w.lineUri) lines.push(w.lineUri);
-    const welcome = promptText(w.defaultAction?.prompt, 36);
+    const welcome = promptText(w.defaultAction?.prompt, 36, this.index.audioName);
     if (welcome) lines.push(`welcome ${welcome}`);
+    if (w.customMusicOnHoldFileId != null) lines.push(`hold ♪ ${this.index.audioName(w.customMusicOnHoldFileId)}`);
     if (!w.active) lines.push("inactive");
     this.node({ id, kind: "workflow", label: lines, object: wref, ...(w.active ? {} : { inactive: true }) });
     if (!w.active) this.edge(id, this.node({ id: "end_not_in_service", kind: "end", label: ["Not in service"] }), "inactive", "inactive");
@@ -232,7 +233,7 @@ class Builder {
   }
 
   private labelWith(word: string, action: CallAction | null): string {
-    return action?.prompt ? `${word}\n${promptText(action.prompt, 24)}` : word;
+    return action?.prompt ? `${word}\n${promptText(action.prompt, 24, this.index.audioName)}` : word;
   }
 }
 

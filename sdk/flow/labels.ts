@@ -12,11 +12,15 @@ export function shorten(text: string, max: number): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "")}…`;
 }
 
-/** What a prompt says, shortened: its text, or the audio file it plays. */
-export function promptText(prompt: Prompt | undefined | null, max = 60): string | undefined {
+/** An audio file's id as text: its file name where the pool's audio files are known (PoolIndex.audioName). */
+export type AudioName = (id: string) => string;
+
+/** What a prompt says, shortened: its text, or the audio file it plays (`♪ welcome.wav`), the text being its fallback. */
+export function promptText(prompt: Prompt | undefined | null, max = 60, audioName: AudioName = (id) => id): string | undefined {
   if (!prompt) return undefined;
   if (prompt.audioFileId !== undefined) {
-    return prompt.textToSpeech !== undefined ? `♪ ${prompt.audioFileId} ("${shorten(prompt.textToSpeech, max)}")` : `♪ ${prompt.audioFileId}`;
+    const file = `♪ ${audioName(prompt.audioFileId)}`;
+    return prompt.textToSpeech !== undefined ? `${file} ("${shorten(prompt.textToSpeech, max)}")` : file;
   }
   return `"${shorten(prompt.textToSpeech ?? "", max)}"`;
 }

@@ -2,12 +2,13 @@
  * Policy warnings: configurations the service accepts but that behave badly for callers or for
  * the people who maintain them. They warn and never refuse.
  */
-import type { Question } from "../model/call-action";
+import type { Prompt, Question } from "../model/call-action";
 import { DAYS } from "../model/hours-of-business";
+import { audioFilesOf } from "../model/index";
 import type { KindName } from "../model/kind";
 import { buildGraph, queueNodeId, reachable } from "./graph";
 import { answerText } from "./labels";
-import { indexPool, type FlowObject, type PoolObjects } from "./pool";
+import { indexPool, type FlowObject, type PoolIndex, type PoolObjects } from "./pool";
 import { tryIanaZone, wallClock } from "./time";
 
 export const POLICY_RULES = {
@@ -21,6 +22,8 @@ export const POLICY_RULES = {
   "close-at-2359": "a close time of 23:59",
   "queue-no-agents": "a queue whose agent groups have no agents",
   "queue-unreachable": "a queue that no workflow reaches",
+  "audio-without-text": "a prompt that plays an audio file with no text to fall back on",
+  "audio-file-missing": "a prompt or music on hold naming an audio file the pool does not have",
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;
@@ -125,6 +128,10 @@ export function lintPool(objects: PoolObjects, options: LintOptions = {}): Polic
     }
   }
 
+  for (const kind of ["workflows", "queues"] as const) {
+    for (const o of objects[kind] as FlowObject<"workflows" | "queues">[]) audioWarnings(kind, o, index, out);
+  }
+
   const graph = buildGraph(objects);
   const reached = reachable(graph, [...graph.workflows.values()]);
   const looped = new Map<string, string>();
@@ -175,6 +182,43 @@ export function lintPool(objects: PoolObjects, options: LintOptions = {}): Polic
     }
   }
   return out;
+}
+
+/** The value at a dot-joined path of an object. */
+function at(o: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>)[k] : undefined), o);
+}
+
+function audioWarnings(kind: "workflows" | "queues", o: FlowObject<"workflows" | "queues">, index: PoolIndex, out: PolicyWarning[]): void {
+  const object = { kind, id: o.id, name: o.name };
+  let uses: { id: string; path: string }[];
+  try {
+    uses = audioFilesOf(kind, o as unknown as Record<string, unknown>);
+  } catch {
+    return;
+  }
+  for (const use of uses) {
+    const isPrompt = use.path.endsWith(".audioFileId");
+    const name = index.audioName(use.id);
+    if (index.objects.audioFiles !== undefined && !index.audioFile(use.id)) {
+      out.push({
+        rule: "audio-file-missing",
+        object,
+        field: use.path,
+        message: `audio file ${use.id} is not among the pool's audio files: ${isPrompt ? "the prompt cannot play it" : "callers hear the pool's default music instead, if it plays at all"}; import it, or name one the pool has`,
+      });
+    }
+    if (!isPrompt) continue;
+    const prompt = at(o, use.path.slice(0, -".audioFileId".length)) as Prompt | undefined;
+    if (prompt && prompt.textToSpeech === undefined) {
+      out.push({
+        rule: "audio-without-text",
+        object,
+        field: use.path.slice(0, -".audioFileId".length),
+        message: `the prompt plays ♪ ${name} and has no textToSpeech: when the file cannot be played the caller hears nothing here; add the text, which Response Group speaks in its place`,
+      });
+    }
+  }
 }
 
 function ivr(w: FlowObject<"workflows">, q: Question, path: string, level: number, out: PolicyWarning[]): void {

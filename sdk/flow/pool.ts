@@ -1,6 +1,7 @@
 /**
  * A pool's objects as the flow code reads them: from a backend, an export file or a program not
- * yet deployed. Only an object's body, its id and name matter here.
+ * yet deployed. Only an object's body, its id and name matter here; of audio files, their names,
+ * and of the settings, the default music on hold, when the source has them.
  */
 import { RgsError } from "../errors";
 import type { KindBodies, KindName } from "../model/index";
@@ -8,10 +9,23 @@ import type { KindBodies, KindName } from "../model/index";
 /** An object of a kind: its body, defaults filled in, and its id. */
 export type FlowObject<K extends KindName> = KindBodies[K] & { id: string };
 
+/** An audio file as call flows name it. */
+export interface FlowAudioFile {
+  id: string;
+  /** The name it was imported with: welcome.wav. */
+  fileName: string;
+  /** SHA-256 of the recording, hex, when the source knows it: the same recording under two ids is one. */
+  sha256?: string;
+}
+
 /** Every object of one pool, by kind. */
 export type PoolObjects = { [K in KindName]: FlowObject<K>[] } & {
   /** The pool's FQDN, when known. */
   pool?: string;
+  /** The pool's audio files; absent when the source does not say which there are. */
+  audioFiles?: FlowAudioFile[];
+  /** The pool's settings, as far as calls hear them; absent when the source has none. */
+  settings?: { defaultMusicOnHoldFileId: string | null };
 };
 
 /** A pool's objects with lookups by id. */
@@ -24,6 +38,12 @@ export interface PoolIndex {
   workflow(id: string): FlowObject<"workflows"> | undefined;
   workflowByName(name: string): FlowObject<"workflows"> | undefined;
   workflowByUri(uri: string): FlowObject<"workflows"> | undefined;
+  audioFile(id: string): FlowAudioFile | undefined;
+  /**
+   * An audio file as text: its file name; its id when the source does not know the audio files,
+   * and its id marked missing when the source knows them and this is not one.
+   */
+  audioName(id: string): string;
 }
 
 export function emptyPool(pool?: string): PoolObjects {
@@ -42,6 +62,7 @@ export function indexPool(objects: PoolObjects): PoolIndex {
   const workflows = byId(objects.workflows);
   const byName = new Map(objects.workflows.map((w) => [w.name.toLowerCase(), w]));
   const byUri = new Map(objects.workflows.map((w) => [w.primaryUri.toLowerCase(), w]));
+  const audio = objects.audioFiles ? byId(objects.audioFiles) : undefined;
   return {
     objects,
     agentGroup: (id) => groups.get(id.toLowerCase()),
@@ -51,6 +72,11 @@ export function indexPool(objects: PoolObjects): PoolIndex {
     workflow: (id) => workflows.get(id.toLowerCase()),
     workflowByName: (name) => byName.get(name.toLowerCase()),
     workflowByUri: (uri) => byUri.get(uri.toLowerCase()),
+    audioFile: (id) => audio?.get(id.toLowerCase()),
+    audioName: (id) => {
+      if (!audio) return id;
+      return audio.get(id.toLowerCase())?.fileName ?? `${id} (missing)`;
+    },
   };
 }
 

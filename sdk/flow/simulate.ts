@@ -40,7 +40,14 @@ export interface ObjectRef {
   name: string;
 }
 
-export type StepKind = "call" | "prompt" | "check" | "question" | "answer" | "queue" | "offer" | "timeout" | "overflow" | "end";
+export type StepKind = "call" | "prompt" | "check" | "question" | "answer" | "queue" | "music" | "offer" | "timeout" | "overflow" | "end";
+
+/**
+ * Where a waiting call's music comes from: the workflow's own audio file, the pool's default in
+ * its settings, the music installed with the server, or the pool's default when the source has no
+ * settings to say which that is.
+ */
+export type MusicSource = "workflow" | "pool-default" | "server" | "pool-default-unknown";
 
 export interface Step {
   kind: StepKind;
@@ -50,6 +57,8 @@ export interface Step {
   object?: ObjectRef & { field?: string };
   /** For a check: what it asks ("active", "holiday", "business hours", "room in the queue", "agents") and whether that holds. */
   check?: { name: string; passed: boolean };
+  /** For music on hold: which music plays, and its audio file when one is named. */
+  music?: { source: MusicSource; audioFileId?: string; fileName?: string };
   /** Seconds since the call entered the current queue; null before any queue. */
   queueSeconds: number | null;
 }
@@ -175,7 +184,42 @@ function step(ctx: Ctx, s: Omit<Step, "queueSeconds">, ...assumptions: Assumptio
 
 function playPrompt(ctx: Ctx, prompt: Prompt | undefined, what: string, object: Step["object"]): void {
   if (!prompt) return;
-  step(ctx, { kind: "prompt", text: `plays ${what}: ${promptText(prompt, 120)}`, object });
+  const id = prompt.audioFileId;
+  const both = id !== undefined && prompt.textToSpeech !== undefined;
+  if (both && ctx.index.objects.audioFiles !== undefined && !ctx.index.audioFile(id)) {
+    step(
+      ctx,
+      { kind: "prompt", text: `plays ${what}: "${shorten(prompt.textToSpeech!, 120)}", the text in place of audio file ${id}, which is not in the pool`, object },
+      "audioFileBeforeText",
+    );
+    return;
+  }
+  step(ctx, { kind: "prompt", text: `plays ${what}: ${promptText(prompt, 120, ctx.index.audioName)}`, object }, ...(both ? (["audioFileBeforeText"] as const) : []));
+}
+
+/** The music a caller hears while waiting in a queue of the workflow. */
+function musicOnHold(ctx: Ctx, transferred: boolean): void {
+  const w = ctx.workflow;
+  const at = { ...ref("workflows", w), field: "customMusicOnHoldFileId" };
+  const named = (id: string) => ({ audioFileId: id, ...(ctx.index.audioFile(id) ? { fileName: ctx.index.audioFile(id)!.fileName } : {}) });
+  const custom = w.customMusicOnHoldFileId ?? null;
+  const poolDefault = ctx.index.objects.settings?.defaultMusicOnHoldFileId ?? null;
+  let text: string;
+  let music: NonNullable<Step["music"]>;
+  if (custom !== null) {
+    text = `♪ ${ctx.index.audioName(custom)}, the workflow's music on hold`;
+    music = { source: "workflow", ...named(custom) };
+  } else if (ctx.index.objects.settings === undefined) {
+    text = "the pool's default music on hold (this source has no settings to say whether the pool names an audio file or plays the music installed with the server)";
+    music = { source: "pool-default-unknown" };
+  } else if (poolDefault !== null) {
+    text = `♪ ${ctx.index.audioName(poolDefault)}, the pool's default music on hold (the workflow names none)`;
+    music = { source: "pool-default", ...named(poolDefault) };
+  } else {
+    text = "the music installed with the server (neither the workflow nor the pool's settings name music on hold)";
+    music = { source: "server" };
+  }
+  step(ctx, { kind: "music", text: `while it waits, the caller hears ${text}`, object: at, music }, "musicOnHold", ...(transferred ? (["musicContinuesOnTransfer"] as const) : []));
 }
 
 function startCall(ctx: Ctx, w: FlowObject<"workflows">, at: Date, sim: Simulation): Outcome {
@@ -303,8 +347,8 @@ function runAction(ctx: Ctx, action: CallAction, where: Where): Outcome {
   }
 }
 
-function questionLabel(q: Question): string {
-  return q.name ?? shorten(q.prompt.textToSpeech ?? q.prompt.audioFileId ?? "question", 40);
+function questionLabel(q: Question, ctx: Ctx): string {
+  return q.name ?? shorten(q.prompt.textToSpeech ?? (q.prompt.audioFileId !== undefined ? `♪ ${ctx.index.audioName(q.prompt.audioFileId)}` : "question"), 40);
 }
 
 function normalize(s: string): string {
@@ -313,10 +357,10 @@ function normalize(s: string): string {
 
 function askQuestion(ctx: Ctx, q: Question, path: string, owner: ObjectRef): Outcome {
   if (ctx.hadFailure) ctx.used.add("attemptsPerQuestion");
-  const label = questionLabel(q);
+  const label = questionLabel(q, ctx);
   const at = { ...owner, field: path };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    step(ctx, { kind: "question", text: `asks ${label}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}: ${promptText(q.prompt, 120)}`, object: at });
+    step(ctx, { kind: "question", text: `asks ${label}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}: ${promptText(q.prompt, 120, ctx.index.audioName)}`, object: at });
     const input = ctx.inputs.shift();
     const answerIndex =
       input === undefined
@@ -473,6 +517,8 @@ function enterQueue(ctx: Ctx, queueId: string, where: Where): Outcome {
       step(ctx, { kind: "overflow", text: "the oldest waiting call takes the overflow action; this call joins the queue", object: { ...qref, field: "overflowCandidate" } }, "overflowOldestCall");
     }
   }
+
+  musicOnHold(ctx, transferred);
 
   // Agents' states do not change during a simulation, so every round of the groups is the same
   // as the first: one round is walked, then the rounds that follow are counted.

@@ -1,22 +1,29 @@
 /**
  * The generated program, run against a stand-in for pulumi-rgs that records every resource: it
  * declares each object once, with the same fields once the schema's defaults are filled in, its
- * references as variables declared before it, and adopt: true.
+ * references as variables declared before it, and adopt: true; each audio file once, its
+ * recording a FileAsset of a file the project holds.
  */
+import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { buildProject, configurationJson, generateProgram, readSnapshot, type Snapshot } from "../../sdk/export/index";
+import { audioPaths, buildProject, configurationJson, generateProgram, readSnapshot, safeFileName, type ExportedAudioFile, type Snapshot } from "../../sdk/export/index";
 import { parseExport } from "../../cli/source";
-import type { Backend, RgsObject } from "../../sdk/backend";
+import type { AudioFile, Backend, RgsObject } from "../../sdk/backend";
 import { KINDS, parseBody } from "../../sdk/model/index";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
-import { idFor, POOL_A, POOL_B, richConfiguration, snapshotOf, type Declared } from "./export-fixtures";
+import { audioOf, idFor, POOL_A, POOL_B, richAudio, richConfiguration, snapshotOf, wav, type Declared } from "./export-fixtures";
 
 interface Declaration {
-  kind: KindName;
+  kind: KindName | "audio-files";
   logical: string;
   args: Record<string, unknown>;
+}
+
+/** The pulumi.asset.FileAsset of the stand-in @pulumi/pulumi. */
+class FileAsset {
+  constructor(readonly path: string) {}
 }
 
 /**
@@ -27,6 +34,19 @@ function runProgram(program: string | Readonly<Record<string, string>>, snapshot
   const files = typeof program === "string" ? { "index.ts": program } : program;
   const out: Declaration[] = [];
   const fake: Record<string, unknown> = {};
+  fake.AudioFile = class {
+    readonly id: string;
+    constructor(logical: string, args: Record<string, unknown>) {
+      out.push({ kind: "audio-files", logical, args });
+      const pool = (args.pool as string | undefined) ?? snapshot.pools[0];
+      if (!(args.source instanceof FileAsset)) throw new Error(`${logical}: source is not a FileAsset`);
+      const fileName = (args.fileName as string | undefined) ?? posix.basename(args.source.path);
+      const found = snapshot.audioFiles?.find((a) => a.pool === pool && a.fileName === fileName);
+      if (!found) throw new Error(`no audio file named ${fileName} in ${pool}`);
+      this.id = found.id;
+    }
+  };
+  const pulumi = { asset: { FileAsset } };
   for (const kind of KIND_NAMES) {
     fake[KINDS[kind].typeName] = class {
       readonly id: string;
@@ -47,7 +67,8 @@ function runProgram(program: string | Readonly<Record<string, string>>, snapshot
     const module = { exports: {} as Record<string, unknown> };
     loaded.set(file, module.exports);
     const js = ts.transpileModule(files[file], { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-    const requireFrom = (m: string) => (m === "pulumi-rgs" ? fake : m.startsWith(".") ? load(`${posix.join(posix.dirname(file), m)}.ts`) : unknownModule(m));
+    const requireFrom = (m: string) =>
+      m === "pulumi-rgs" ? fake : m === "@pulumi/pulumi" ? pulumi : m.startsWith(".") ? load(`${posix.join(posix.dirname(file), m)}.ts`) : unknownModule(m);
     new Function("require", "exports", "module", js)(requireFrom, module.exports, module);
     return module.exports;
   };
@@ -62,6 +83,7 @@ function unknownModule(m: string): never {
 /** What the service would store for a declaration: its fields through the schema, pool and adopt aside. */
 function stored(d: Declaration): Record<string, unknown> {
   const { pool: _pool, adopt: _adopt, ...fields } = d.args;
+  if (d.kind === "audio-files") throw new Error(`${d.logical} is an audio file`);
   const parsed = parseBody(d.kind, fields, "update");
   if (!parsed.ok) throw new Error(`${d.logical}: ${JSON.stringify(parsed.issues)}`);
   return parsed.value;
@@ -75,9 +97,10 @@ function syntaxErrors(text: string): string[] {
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 describe("the program of a configuration with every kind and field in two pools", () => {
-  const snapshot = snapshotOf(richConfiguration());
+  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio() });
   const program = generateProgram(snapshot);
-  const declared = runProgram(program.text, snapshot);
+  const all = runProgram(program.text, snapshot);
+  const declared = all.filter((d) => d.kind !== "audio-files");
 
   it("parses", () => {
     expect(syntaxErrors(program.text)).toEqual([]);
@@ -109,6 +132,9 @@ describe("the program of a configuration with every kind and field in two pools"
   it("writes references as variables, except the one that closes the circle of queues", () => {
     const literal = [...program.text.matchAll(GUID)].map((m) => m[0]);
     expect(literal).toEqual([idFor("night")]);
+    expect(program.text).toContain("customMusicOnHoldFileId: audioFileHoldMusicContoso2026Wav.id,");
+    expect(program.text).toContain("noAnswerPrompt: { audioFileId: audioFileWelcomeWav.id }");
+    expect(program.text).toMatch(/prompt: \{\n {12}textToSpeech: "Welcome to the help desk\.",\n {12}audioFileId: audioFileWelcomeWav\.id\n/);
     expect(program.text).toMatch(/agentGroupIds: \[agentGroupHelpDeskTier1\.id, agentGroupTier2ExpertsEscalations\.id\]/);
     expect(program.warnings.map((w) => [w.code, w.name, w.path])).toEqual([["queue_cycle", "Night B", "overflowAction.queueId"]]);
     expect(program.warnings[0].message).toContain('"Night A" -> "Night B" -> "Night A"');
@@ -147,8 +173,103 @@ describe("the program of a configuration with every kind and field in two pools"
   });
 
   it("is the same text for the same configuration listed in another order", () => {
-    const shuffled: Snapshot = { pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse() };
+    const shuffled: Snapshot = { pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse(), audioFiles: [...snapshot.audioFiles!].reverse() };
     expect(generateProgram({ ...shuffled, pools: [...shuffled.pools].sort() }).text).toBe(program.text);
+  });
+
+  it("declares each audio file once, first in its pool, its source a file of the project with its bytes", () => {
+    const audio = all.filter((d) => d.kind === "audio-files");
+    expect(audio).toHaveLength(snapshot.audioFiles!.length);
+    const { assets } = buildProject(snapshot, { project: "p", stack: "dev", versions: { pulumiRgs: "0.1.0", pulumi: "3.248.0", typescript: "5.9.3", typesNode: "20.19.43" } });
+    for (const a of snapshot.audioFiles!) {
+      const mine = audio.filter((d) => d.args.pool === a.pool && (d.args.fileName ?? posix.basename((d.args.source as FileAsset).path)) === a.fileName);
+      expect(mine, `${a.fileName} in ${a.pool}`).toHaveLength(1);
+      const path = (mine[0].args.source as FileAsset).path;
+      expect(path.startsWith(`audio/${a.pool}/`)).toBe(true);
+      expect(createHash("sha256").update(assets[path]).digest("hex")).toBe(a.sha256);
+      expect(mine[0].args).not.toHaveProperty("adopt");
+    }
+    expect(Object.keys(assets)).toHaveLength(snapshot.audioFiles!.length);
+    for (const pool of [POOL_A, POOL_B]) {
+      const ofPool = all.filter((d) => d.args.pool === pool);
+      expect(ofPool.findIndex((d) => d.kind !== "audio-files")).toBe(ofPool.filter((d) => d.kind === "audio-files").length);
+    }
+  });
+
+  it("names an audio file by the name it was imported with when the file on disk must be named otherwise", () => {
+    const hold = all.find((d) => d.kind === "audio-files" && d.logical === "hold-music-contoso-2026-wav")!;
+    expect(hold.args).toEqual({ source: new FileAsset("audio/pool01.contoso.com/Hold music _ Contoso_ 2026.wav"), fileName: "Hold music — Contoso: 2026.wav", pool: POOL_A });
+    const welcome = all.find((d) => d.kind === "audio-files" && d.logical === "welcome-wav")!;
+    expect(welcome.args).toEqual({ source: new FileAsset("audio/pool01.contoso.com/welcome.wav"), pool: POOL_A });
+    expect(program.text).toContain('import * as pulumi from "@pulumi/pulumi";\nimport * as rgs from "pulumi-rgs";');
+  });
+
+  it("keeps an audio file no object plays as a statement, without a variable", () => {
+    expect(program.text).toContain('\nnew rgs.AudioFile("spare-wav", {');
+    expect(program.text).toContain('const audioFileWelcomeWav2 = new rgs.AudioFile("welcome-wav-2", {');
+  });
+});
+
+describe("an audio file that is not in the pool", () => {
+  const gone = idFor("gone-audio");
+  const snapshot = snapshotOf(
+    [
+      { key: "g", kind: "agent-groups", pool: POOL_A, body: { name: "Tier 1", agentsByUri: ["sip:a@contoso.com"] } },
+      { key: "q", kind: "queues", pool: POOL_A, body: { name: "Support", agentGroupIds: ["@g"], timeoutThreshold: 60, timeoutAction: { action: "Terminate", prompt: { audioFileId: gone } } } },
+      { key: "w", kind: "workflows", pool: POOL_A, body: { name: "Support", primaryUri: "sip:support@contoso.com", customMusicOnHoldFileId: gone.toUpperCase(), defaultAction: { action: "TransferToQueue", queueId: "@q", prompt: { audioFileId: "@here" } } } },
+    ],
+    { audio: [{ key: "here", pool: POOL_A, fileName: "here.wav", content: wav([1, 2, 3]) }] },
+  );
+
+  it("keeps the id with a comment and warns, as for an object that is not there, and references the one that is", () => {
+    const program = generateProgram(snapshot);
+    expect(syntaxErrors(program.text)).toEqual([]);
+    expect(program.warnings.map((w) => [w.code, w.kind, w.name, w.path])).toEqual([
+      ["audio_file_not_found", "queues", "Support", "timeoutAction.prompt.audioFileId"],
+      ["audio_file_not_found", "workflows", "Support", "customMusicOnHoldFileId"],
+    ]);
+    expect(program.warnings[0].message).toContain(`names audio file ${gone}, which is not in pool ${POOL_A}; the id is kept as found`);
+    expect(program.text).toContain(`// timeoutAction.prompt.audioFileId names audio file ${gone}, which is\n// not in pool ${POOL_A}; the id is kept`);
+    expect(program.text).toContain("audioFileId: audioFileHereWav.id");
+    const declared = runProgram(program.text, snapshot).filter((d) => d.kind !== "audio-files");
+    for (const o of snapshot.objects) expect(stored(declared.find((d) => d.kind === o.kind)!)).toEqual(o.body);
+  });
+});
+
+describe("the files audio files are written to", () => {
+  const file = (fileName: string, id: string, format: "wav" | "wma" = "wav", pool = POOL_A): ExportedAudioFile => ({ ...audioOf({ key: id, pool, fileName: "x.wav", content: wav([0]) }, id), fileName, format });
+
+  it("keep a name a file system takes as it is", () => {
+    expect(safeFileName("welcome.wav", "wav")).toBe("welcome.wav");
+    expect(safeFileName("Bienvenue à Contoso (2026).wav", "wav")).toBe("Bienvenue à Contoso (2026).wav");
+    expect(safeFileName("song.WMA", "wma")).toBe("song.WMA");
+  });
+
+  it("are never a path, a hidden file, a device name or a name without the format's extension", () => {
+    expect(safeFileName("../../etc/passwd", "wav")).toBe("_.._etc_passwd.wav");
+    expect(safeFileName("..", "wav")).toBe("audio.wav");
+    expect(safeFileName(".hidden.wav", "wav")).toBe("hidden.wav");
+    expect(safeFileName("CON.wav", "wav")).toBe("_CON.wav");
+    expect(safeFileName("nul.txt.wav", "wav")).toBe("_nul.txt.wav");
+    expect(safeFileName('a<b>c:d"e|f?g*h\u0000\u001f.wav', "wav")).toBe("a_b_c_d_e_f_g_h__.wav");
+    expect(safeFileName("music.mp3", "wma")).toBe("music.mp3.wma");
+    expect(safeFileName("trailing. .wav", "wav")).toBe("trailing.wav");
+    expect([...safeFileName(`${"é".repeat(300)}.wav`, "wav")]).toHaveLength(64);
+  });
+
+  it("are unique in their pool's folder without regard to case, the same in any order, and inside audio/", () => {
+    const files = [file("Welcome.wav", "b"), file("welcome.wav", "a"), file("welcome.WAV", "c"), file("welcome.wav", "d", "wav", POOL_B), file("../x.wav", "e")];
+    const paths = audioPaths(files);
+    expect(Object.fromEntries(paths)).toEqual({
+      // In code-unit order of the names: "Welcome.wav", "welcome.WAV", "welcome.wav".
+      [`${POOL_A}/b`]: `audio/${POOL_A}/Welcome.wav`,
+      [`${POOL_A}/c`]: `audio/${POOL_A}/welcome-2.WAV`,
+      [`${POOL_A}/a`]: `audio/${POOL_A}/welcome-3.wav`,
+      [`${POOL_B}/d`]: `audio/${POOL_B}/welcome.wav`,
+      [`${POOL_A}/e`]: `audio/${POOL_A}/_x.wav`,
+    });
+    expect(audioPaths([...files].reverse())).toEqual(paths);
+    for (const p of paths.values()) expect(p.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..")).toBe(true);
   });
 });
 
@@ -240,7 +361,7 @@ describe("an empty pool", () => {
 });
 
 describe("the project files", () => {
-  const snapshot = snapshotOf(richConfiguration());
+  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio() });
   const { files } = buildProject(snapshot, {
     project: "contoso-rgs",
     stack: "prod",
@@ -269,7 +390,7 @@ describe("the project files", () => {
     expect(groups.map((g) => g.name)).toEqual(["1st Line", "class", "Help Desk Tier 1", "Managed Agents", "Tier 2 \"Experts\" \\ Escalations", "日本語", "📞 Operators ${team}"]);
     const keys = Object.keys(groups[0]);
     expect(keys).toEqual([...keys].sort());
-    expect(configurationJson({ pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse() })).toBe(json);
+    expect(configurationJson({ pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse(), audioFiles: [...snapshot.audioFiles!].reverse() })).toBe(json);
   });
 
   it("with --format json, is an export file that rgs simulate, diagram, lint and diff read", () => {
@@ -277,41 +398,123 @@ describe("the project files", () => {
     expect(pools.map((p) => p.pool)).toEqual([POOL_A, POOL_B]);
     const count = pools.reduce((sum, p) => sum + KIND_NAMES.reduce((n, k) => n + (p[k] as unknown[]).length, 0), 0);
     expect(count).toBe(snapshot.objects.length);
+    expect(pools[0].audioFiles!.map((a) => a.fileName)).toEqual(["Hold music — Contoso: 2026.wav", "spare.wav", "welcome.wav"]);
+  });
+
+  it("with --format json, hold each audio file's metadata and the path of its bytes, not the bytes", () => {
+    const parsed = JSON.parse(files["configuration.json"]) as { pools: { "audio-files": Record<string, unknown>[] }[] };
+    const welcome = parsed.pools[1]["audio-files"];
+    const b = snapshot.audioFiles!.find((a) => a.pool === POOL_B)!;
+    expect(welcome).toEqual([
+      {
+        bitsPerSample: 16,
+        channels: 1,
+        contentType: "audio/wav",
+        durationSeconds: b.durationSeconds,
+        encoding: "pcm",
+        file: `audio/${POOL_B}/welcome.wav`,
+        fileName: "welcome.wav",
+        format: "wav",
+        id: idFor("b-welcome"),
+        sampleRate: 8000,
+        sha256: createHash("sha256").update(b.content!).digest("hex"),
+        size: 60,
+      },
+    ]);
+    expect(files["configuration.json"]).not.toContain('"content"');
   });
 });
 
 describe("reading a backend", () => {
-  /** A backend answering lists from the snapshot in pages of two. */
-  function pagedBackend(snapshot: Snapshot): { backend: Backend; lists: number } {
-    const counter = { backend: undefined as unknown as Backend, lists: 0 };
+  /** A backend answering lists from the snapshot in pages of two, and each audio file's bytes. */
+  function pagedBackend(snapshot: Snapshot, options: { corrupt?: string } = {}) {
+    const counter = { backend: undefined as unknown as Backend, lists: 0, audioLists: 0, contents: 0, reading: 0, mostAtOnce: 0, settings: 0 };
+    const page = <T>(all: readonly T[], cursor: string | undefined) => {
+      const from = Number(cursor ?? 0);
+      return { items: all.slice(from, from + 2), nextCursor: from + 2 < all.length ? String(from + 2) : null };
+    };
     counter.backend = {
       listPools: async () => snapshot.pools.map((fqdn) => ({ fqdn: fqdn.toUpperCase(), identity: `service:ApplicationServer:${fqdn}`, createdAt: null })),
       list: async (pool: string, kind: KindName, options: { limit?: number; cursor?: string } = {}) => {
         counter.lists++;
         const all = snapshot.objects.filter((o) => o.pool === pool && o.kind === kind);
-        const from = Number(options.cursor ?? 0);
-        const items = all.slice(from, from + 2).map((o) => ({ ...o.body, id: o.id.toUpperCase(), identity: "x", etag: "e", ownerPool: pool, createdAt: null, updatedAt: null }) as unknown as RgsObject);
-        return { items, nextCursor: from + 2 < all.length ? String(from + 2) : null };
+        const p = page(all, options.cursor);
+        return { ...p, items: p.items.map((o) => ({ ...o.body, id: o.id.toUpperCase(), identity: "x", etag: "e", ownerPool: pool, createdAt: null, updatedAt: null }) as unknown as RgsObject) };
+      },
+      listAudioFiles: async (pool: string, options: { limit?: number; cursor?: string } = {}) => {
+        counter.audioLists++;
+        const p = page((snapshot.audioFiles ?? []).filter((a) => a.pool === pool), options.cursor);
+        return { ...p, items: p.items.map(({ pool: _p, content: _c, ...a }) => ({ ...a, id: a.id.toUpperCase(), ownerPool: pool, etag: "e", createdAt: null }) as AudioFile) };
+      },
+      getAudioFileContent: async (pool: string, id: string) => {
+        counter.contents++;
+        counter.reading++;
+        counter.mostAtOnce = Math.max(counter.mostAtOnce, counter.reading);
+        await new Promise((r) => setTimeout(r, 5));
+        counter.reading--;
+        const a = snapshot.audioFiles?.find((x) => x.pool === pool && x.id === id.toLowerCase());
+        if (a?.fileName === options.corrupt) return wav([9, 9, 9]);
+        return a?.content;
+      },
+      getSettings: async (pool: string) => {
+        counter.settings++;
+        return { pool, identity: `service:ApplicationServer:${pool}`, etag: "s", updatedAt: null, agentRingbackGracePeriod: 60, disableCallContext: false, defaultMusicOnHoldFileId: null };
       },
     } as unknown as Backend;
     return counter;
   }
 
   it("reads every page of every kind, without server fields", async () => {
-    const snapshot = snapshotOf(richConfiguration());
+    const snapshot = snapshotOf(richConfiguration(), { audio: richAudio() });
     const source = pagedBackend(snapshot);
     const read = await readSnapshot(source.backend, { pageSize: 2 });
     expect(read.pools).toEqual([POOL_A, POOL_B]);
-    const sortById = (s: Snapshot) => [...s.objects].sort((x, y) => (x.id < y.id ? -1 : 1));
-    expect(sortById(read)).toEqual(sortById(snapshot));
+    const sortById = <T extends { id: string }>(list: readonly T[]) => [...list].sort((x, y) => (x.id < y.id ? -1 : 1));
+    expect(sortById(read.objects)).toEqual(sortById(snapshot.objects));
     expect(source.lists).toBeGreaterThan(KIND_NAMES.length * 2);
   });
 
+  it("reads every audio file with its bytes, one request per page and per file, a few at a time", async () => {
+    const audio = [...richAudio(), ...Array.from({ length: 9 }, (_, i) => ({ key: `extra${i}`, pool: POOL_A, fileName: `extra ${i}.wav`, content: wav([i, -i]) }))];
+    const snapshot = snapshotOf(richConfiguration(), { audio });
+    const source = pagedBackend(snapshot);
+    const read = await readSnapshot(source.backend, { pageSize: 2 });
+    const sortById = <T extends { id: string }>(list: readonly T[]) => [...list].sort((x, y) => (x.id < y.id ? -1 : 1));
+    expect(sortById(read.audioFiles!)).toEqual(sortById(snapshot.audioFiles!));
+    expect(source.contents).toBe(audio.length);
+    // Pages of two: pool A holds 12 audio files (6 pages), pool B one (1 page).
+    expect(source.audioLists).toBe(7);
+    expect(source.mostAtOnce).toBeGreaterThan(1);
+    expect(source.mostAtOnce).toBeLessThanOrEqual(4);
+    expect(source.settings).toBe(2);
+    expect(read.settings).toEqual({
+      [POOL_A]: { agentRingbackGracePeriod: 60, disableCallContext: false, defaultMusicOnHoldFileId: null },
+      [POOL_B]: { agentRingbackGracePeriod: 60, disableCallContext: false, defaultMusicOnHoldFileId: null },
+    });
+  });
+
+  it("reads no bytes when asked for the metadata alone", async () => {
+    const source = pagedBackend(snapshotOf(richConfiguration(), { audio: richAudio() }));
+    const read = await readSnapshot(source.backend, { audioContent: false });
+    expect(source.contents).toBe(0);
+    expect(read.audioFiles).toHaveLength(richAudio().length);
+    expect(read.audioFiles!.every((a) => a.content === undefined)).toBe(true);
+  });
+
+  it("refuses bytes that are not the ones the service lists, naming the audio file", async () => {
+    const source = pagedBackend(snapshotOf(richConfiguration(), { audio: richAudio() }), { corrupt: "spare.wav" });
+    await expect(readSnapshot(source.backend)).rejects.toMatchObject({
+      code: "bad_response",
+      message: expect.stringMatching(new RegExp(`^audio file ${idFor("spare")} \\("spare\\.wav"\\) of pool ${POOL_A.replace(/\./g, "\\.")} answered 50 bytes with SHA-256 [0-9a-f]{64}, but the service lists 52 bytes`)),
+    });
+  });
+
   it("reads only the pools asked for, and names the known pools for one that is not there", async () => {
-    const source = pagedBackend(snapshotOf(richConfiguration()));
+    const source = pagedBackend(snapshotOf(richConfiguration(), { audio: richAudio() }));
     const read = await readSnapshot(source.backend, { pools: ["POOL02.fabrikam.com"] });
     expect(read.pools).toEqual([POOL_B]);
     expect(new Set(read.objects.map((o) => o.pool))).toEqual(new Set([POOL_B]));
+    expect(read.audioFiles!.map((a) => [a.pool, a.fileName])).toEqual([[POOL_B, "welcome.wav"]]);
     await expect(readSnapshot(source.backend, { pools: ["pool09.contoso.com"] })).rejects.toMatchObject({
       code: "not_found",
       message: `pool 'pool09.contoso.com' is not a pool of this source; its pools are: ${POOL_A}, ${POOL_B}`,
@@ -321,7 +524,7 @@ describe("reading a backend", () => {
 });
 
 describe("a large configuration", () => {
-  const snapshot = snapshotOf(richConfiguration());
+  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio() });
   const program = generateProgram(snapshot, { moduleThreshold: 10 });
 
   it("gets one module per workflow, the objects they share in shared.ts, and an index importing them", () => {
@@ -331,8 +534,14 @@ describe("a large configuration", () => {
     expect(paths).toContain("shared.ts");
     expect(paths).toContain("workflows/main-line.ts");
     expect(program.files["index.ts"]).toContain('import "./shared";\nimport "./workflows/');
-    expect(program.files["workflows/main-line.ts"]).toContain('import { hoursOfBusinessMainLineCustom, queueHelpDesk, queueNightA, queueNightB } from "../shared";');
+    expect(program.files["workflows/main-line.ts"]).toContain('import { audioFileWelcomeWav, hoursOfBusinessMainLineCustom, queueHelpDesk, queueNightA, queueNightB } from "../shared";');
     expect(program.files["shared.ts"]).toContain("export const queueHelpDesk = new rgs.Queue(");
+    expect(program.files["shared.ts"]).toContain('import * as pulumi from "@pulumi/pulumi";');
+    expect(program.files["shared.ts"]).toContain("export const audioFileWelcomeWav = new rgs.AudioFile(");
+    expect(program.files["workflows/help-desk.ts"]).toContain(
+      'import { audioFileHoldMusicContoso2026Wav, audioFileWelcomeWav, holidaySetHolidays2026, holidaySetOfficeClosures, hoursOfBusinessOfficeHours, queueHelpDesk } from "../shared";',
+    );
+    expect(program.files["workflows/help-desk.ts"]).not.toContain("@pulumi/pulumi");
     for (const [path, text] of Object.entries(program.files)) expect(syntaxErrors(text), path).toEqual([]);
   });
 
@@ -344,7 +553,9 @@ describe("a large configuration", () => {
   });
 
   it("stays one file up to the threshold", () => {
-    expect(Object.keys(generateProgram(snapshot, { moduleThreshold: snapshot.objects.length }).files)).toEqual(["index.ts"]);
+    const resources = snapshot.objects.length + snapshot.audioFiles!.length;
+    expect(Object.keys(generateProgram(snapshot, { moduleThreshold: resources }).files)).toEqual(["index.ts"]);
+    expect(Object.keys(generateProgram(snapshot, { moduleThreshold: resources - 1 }).files)).toContain("shared.ts");
   });
 });
 

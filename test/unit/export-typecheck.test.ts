@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProgram } from "../../sdk/export/index";
-import { idFor, POOL_A, richConfiguration, snapshotOf } from "./export-fixtures";
+import { idFor, POOL_A, richAudio, richConfiguration, snapshotOf } from "./export-fixtures";
 
 const ROOT = resolve(__dirname, "../..");
 const dirs: string[] = [];
@@ -57,11 +57,11 @@ afterAll(() => {
 });
 
 describe("the generated program with the provider's types", () => {
-  const text = generateProgram(snapshotOf(richConfiguration())).text;
+  const text = generateProgram(snapshotOf(richConfiguration(), { audio: richAudio() })).text;
   const kept = generateProgram(snapshotOf([{ key: "q", kind: "queues", pool: POOL_A, body: { name: "Support", agentGroupIds: [idFor("gone")] } }])).text;
   const wrong = text.replace('routingMethod: "Serial"', 'routingMethod: "Sequential"');
   const empty = generateProgram({ pools: [POOL_A], objects: [] }).text;
-  const modules = generateProgram(snapshotOf(richConfiguration()), { moduleThreshold: 10 }).files;
+  const modules = generateProgram(snapshotOf(richConfiguration(), { audio: richAudio() }), { moduleThreshold: 10 }).files;
   let errors: string[][] = [];
   beforeAll(() => {
     errors = typeErrors([text, kept, wrong, empty, modules]);

@@ -163,8 +163,8 @@ describe("lintPool", () => {
     expect(warnings(b)).toEqual([{ rule: "queue-unreachable", object: { kind: "queues", id: orphan.id, name: "Orphan" }, field: "name", message: expect.stringContaining("no workflow leads here") }]);
   });
 
-  it("covers the ten rules of the issue, and formats each warning on one line", () => {
-    expect(Object.keys(POLICY_RULES)).toHaveLength(10);
+  it("covers the ten rules of the issue and the two of audio files, and formats each warning on one line", () => {
+    expect(Object.keys(POLICY_RULES)).toHaveLength(12);
     const all = lintPool(contoso().objects, { now: new Date("2027-03-01T00:00:00Z") });
     expect(all.map(formatWarning)).toEqual(["holiday set 'Holidays 2026' holidays: every holiday is in the past (the last ended 2026-12-26T00:00:00): add this year's holidays, or the workflows stay open on them [holidays-past]"]);
   });
