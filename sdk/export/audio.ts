@@ -24,7 +24,9 @@ const EXTENSION: Record<ExportedAudioFile["format"], string> = { wav: ".wav", wm
 export function safeFileName(fileName: string, format: ExportedAudioFile["format"]): string {
   const ext = EXTENSION[format];
   const given = fileName.normalize("NFC");
-  return `${safeStem(given.toLowerCase().endsWith(ext) ? given.slice(0, -ext.length) : given, "audio")}${ext}`;
+  const hasExt = given.toLowerCase().endsWith(ext);
+  // The extension keeps its case as given (.WAV), so a name that is safe already stays the same.
+  return `${safeStem(hasExt ? given.slice(0, -ext.length) : given, "audio")}${hasExt ? given.slice(-ext.length) : ext}`;
 }
 
 /** A folder or file name without its extension, safe as above; `fallback` when nothing is left. */
