@@ -115,7 +115,8 @@ const AUDIO_FILE_TYPE = "pulumi-nodejs:dynamic/rgs:AudioFile";
  * when the recording is there to read, its hash.
  */
 async function audioFileOf(r: MockResourceArgs, root: string): Promise<FlowAudioFile | { problem: string }> {
-  const source = r.inputs.source as unknown;
+  // rgs.AudioFile hands its shim the source's resolved path; a source as declared is read too.
+  const source = (r.inputs.path ?? r.inputs.source) as unknown;
   const path = typeof source === "string" ? source : await (source as { path?: unknown } | undefined)?.path;
   if (typeof path !== "string" || path === "") return { problem: "source must be the recording's path or a pulumi.asset.FileAsset" };
   const fileName = typeof r.inputs.fileName === "string" ? r.inputs.fileName : basename(path);

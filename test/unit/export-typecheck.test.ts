@@ -37,7 +37,8 @@ function typeErrors(programs: readonly (string | Readonly<Record<string, string>
     types: ["node"],
     typeRoots: [join(ROOT, "node_modules/@types")],
     baseUrl: ROOT,
-    paths: { "pulumi-rgs": [join(ROOT, "provider/index.ts")] },
+    // The project depends on @pulumi/pulumi (FileAsset) as on pulumi-rgs; both resolve to this repository.
+    paths: { "pulumi-rgs": [join(ROOT, "provider/index.ts")], "@pulumi/pulumi": [join(ROOT, "node_modules/@pulumi/pulumi")] },
   });
   const global = program.getGlobalDiagnostics().concat(program.getOptionsDiagnostics());
   return projects.map((p) => [
