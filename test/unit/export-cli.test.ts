@@ -2,6 +2,7 @@
  * `rgs export` as a command: its usage, its exit codes and messages, and the files it writes from
  * the Response Group service (in this process, on a real SQLite file).
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -10,14 +11,14 @@ import { HttpBackend } from "../../sdk/http-client";
 import { ShellBackend } from "../../sdk/shell/index";
 import { fakeAgentCommand } from "../helpers/fake-agent/spawn";
 import { makeTempDir, removeDir, startInProcessService, type InProcessService } from "../helpers/service";
-import { POOL_A, POOL_B, richConfiguration, seed } from "./export-fixtures";
+import { POOL_A, POOL_B, richAudio, richConfiguration, seed } from "./export-fixtures";
 
 let service: InProcessService;
 const dirs: string[] = [];
 
 beforeAll(async () => {
   service = await startInProcessService({ pools: [POOL_A, POOL_B, "pool03.contoso.com"] });
-  await seed(new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 }), richConfiguration());
+  await seed(new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 }), richConfiguration(), richAudio());
 }, 60_000);
 
 afterAll(async () => {
@@ -60,6 +61,7 @@ describe("rgs export usage", () => {
     [["--out", "x", "--endpoint", "ftp://host"], "--endpoint must be an http:// or https:// URL (got 'ftp://host')"],
     [["--out", "x", "--endpoint", "http://h", "--shell", "agent"], "--endpoint and --shell both name a source"],
     [["--out", "x", "--token", "secret-on-argv"], "a token is never given on the command line: set RGS_TOKEN instead"],
+    [["--out", "-"], "--out - (standard output) is not supported: an export is a project of several files, the audio files' recordings among them; give a directory"],
   ])("%j is refused with exit 2, the problem and the usage", async (argv, problem) => {
     const r = await exportWith(argv.includes("--endpoint") ? argv : ["--endpoint", service.url, ...argv]);
     expect(r.code).toBe(2);
@@ -91,16 +93,23 @@ describe("rgs export from the service", () => {
     expect(r.stderr).toContain("warning: pool01.contoso.com: queue \"Night B\": overflowAction.queueId keeps the id of queue \"Night A\"");
     expect(r.code).toBe(0);
     const count = richConfiguration().length;
-    expect(r.stdout).toContain(`exported ${count} objects of ${POOL_A}, ${POOL_B}, pool03.contoso.com to ${out} with 1 warning`);
-    expect(readdirSync(out).sort()).toEqual(["Pulumi.prod.yaml", "Pulumi.yaml", "README.md", "index.ts", "package.json", "tsconfig.json"]);
+    const audio = richAudio();
+    expect(r.stdout).toContain(`exported ${count} objects and ${audio.length} audio files of ${POOL_A}, ${POOL_B}, pool03.contoso.com to ${out} with 1 warning`);
+    expect(readdirSync(out).sort()).toEqual(["Pulumi.prod.yaml", "Pulumi.yaml", "README.md", "audio", "index.ts", "package.json", "tsconfig.json"]);
+    expect(readdirSync(join(out, "audio")).sort()).toEqual([POOL_A, POOL_B]);
+    expect(readdirSync(join(out, "audio", POOL_A)).sort()).toEqual(["Hold music _ Contoso_ 2026.wav", "spare.wav", "welcome.wav"]);
+    const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+    expect(sha(readFileSync(join(out, "audio", POOL_A, "Hold music _ Contoso_ 2026.wav")))).toBe(sha(audio.find((a) => a.key === "hold")!.content));
+    expect(sha(readFileSync(join(out, "audio", POOL_B, "welcome.wav")))).toBe(sha(audio.find((a) => a.key === "b-welcome")!.content));
     expect(readFileSync(join(out, "Pulumi.prod.yaml"), "utf8")).toBe(`config:\n  rgs:endpoint: "${service.url}"\n  rgs:pool: "${POOL_A}"\n`);
     expect(readFileSync(join(out, "Pulumi.yaml"), "utf8")).toContain('name: "contoso-rgs"');
     const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     const own = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string };
     expect(pkg.dependencies).toEqual({ "@pulumi/pulumi": "3.248.0", "pulumi-rgs": own.version });
     const program = readFileSync(join(out, "index.ts"), "utf8");
-    expect(program.match(/new rgs\./g)).toHaveLength(count);
-    const everything = [out, ...readdirSync(out).map((f) => readFileSync(join(out, f), "utf8"))].join("\n");
+    expect(program.match(/new rgs\./g)).toHaveLength(count + audio.length);
+    expect(program.match(/new rgs\.AudioFile\(/g)).toHaveLength(audio.length);
+    const everything = [out, ...readdirSync(out).filter((f) => f !== "audio").map((f) => readFileSync(join(out, f), "utf8"))].join("\n");
     expect(everything).not.toContain(service.tokens.reader);
   });
 
@@ -112,7 +121,11 @@ describe("rgs export from the service", () => {
     const program = readFileSync(join(out, "index.ts"), "utf8");
     expect(program).not.toContain("pool:");
     const json = readFileSync(join(out, "configuration.json"), "utf8");
-    expect((JSON.parse(json) as { pools: { pool: string }[] }).pools.map((p) => p.pool)).toEqual([POOL_B]);
+    const pools = (JSON.parse(json) as { pools: { pool: string; "audio-files": { fileName: string; file: string; sha256: string }[]; settings: unknown }[] }).pools;
+    expect(pools.map((p) => p.pool)).toEqual([POOL_B]);
+    expect(pools[0]["audio-files"].map((a) => [a.fileName, a.file])).toEqual([["welcome.wav", `audio/${POOL_B}/welcome.wav`]]);
+    expect(createHash("sha256").update(readFileSync(join(out, pools[0]["audio-files"][0].file))).digest("hex")).toBe(pools[0]["audio-files"][0].sha256);
+    expect(pools[0].settings).toEqual({ agentRingbackGracePeriod: 60, disableCallContext: false, defaultMusicOnHoldFileId: null });
     const again = await exportWith(["--out", out, "--endpoint", service.url, "--pool", POOL_B, "--format", "json"]);
     expect(again.code).toBe(0);
     expect(readFileSync(join(out, "configuration.json"), "utf8")).toBe(json);
@@ -155,13 +168,15 @@ describe("rgs export from a pool's Management Shell", () => {
   it("reads the pool through the agent, and names the agent's command in the stack's config", async () => {
     const agent = fakeAgentCommand({ pools: [POOL_A] });
     for (const [k, v] of Object.entries(agent.env)) vi.stubEnv(k, v);
+    // The shell backend keeps recordings in its audio store; the export's own backend reads the same one.
+    const store = makeTempDir("rgs-export-audio-store-");
+    dirs.push(store);
+    vi.stubEnv("RGS_AUDIO_STORE", store);
     const shell = new ShellBackend({ command: agent.commandLine });
-    // The shell backend cannot write audio prompts (Import-CsRgsAudioFile needs the file itself).
-    const declared = richConfiguration()
-      .filter((d) => d.pool === POOL_A)
-      .map((d) => ({ ...d, body: withoutAudio(d.body) as Record<string, unknown> }));
+    const declared = richConfiguration().filter((d) => d.pool === POOL_A);
+    const audio = richAudio().filter((a) => a.pool === POOL_A);
     try {
-      await seed(shell, declared);
+      await seed(shell, declared, audio);
     } finally {
       await shell.close();
     }
@@ -169,8 +184,11 @@ describe("rgs export from a pool's Management Shell", () => {
     const r = await exportWith(["--out", out, "--shell", agent.commandLine, "--format", "json"]);
     expect(r.stderr).toContain('warning: pool01.contoso.com: queue "Night B"');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`exported ${declared.length} objects of ${POOL_A}`);
-    expect(readFileSync(join(out, "index.ts"), "utf8").match(/new rgs\./g)).toHaveLength(declared.length);
+    expect(r.stdout).toContain(`exported ${declared.length} objects and ${audio.length} audio files of ${POOL_A}`);
+    const program = readFileSync(join(out, "index.ts"), "utf8");
+    expect(program.match(/new rgs\./g)).toHaveLength(declared.length + audio.length);
+    expect(program).toContain("customMusicOnHoldFileId: audioFileHoldMusicContoso2026Wav.id");
+    expect(readFileSync(join(out, "audio", POOL_A, "welcome.wav"))).toEqual(Buffer.from(audio.find((a) => a.key === "welcome")!.content));
     expect(readFileSync(join(out, "Pulumi.dev.yaml"), "utf8")).toBe(`config:\n  rgs:shell: ${JSON.stringify(agent.commandLine)}\n  rgs:pool: "${POOL_A}"\n`);
     expect(readFileSync(join(out, "README.md"), "utf8")).not.toContain("rgs:token");
   }, 120_000);
@@ -188,10 +206,4 @@ describe("rgs export from a pool's Management Shell", () => {
     expect(everything).not.toContain("hunter2-secret");
   }, 120_000);
 });
-
-function withoutAudio(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutAudio);
-  if (typeof v !== "object" || v === null) return v;
-  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "audioFileId").map(([k, x]) => [k, withoutAudio(x)]));
-}
 
