@@ -6,3 +6,5 @@ export { splitCommandLine, maskSecrets } from "./command-line";
 export { AgentProcess, type AgentProcessOptions } from "./agent-process";
 export { isOutcomeUnknown } from "./agent-errors";
 export { PROTOCOL_VERSION, type AgentRequest, type Projection, type Step, type Value } from "./protocol";
+export { AudioStore, defaultAudioStore, type StoredAudio } from "./audio-store";
+export { recordingId, foreignImportId } from "./audio-ids";
