@@ -179,7 +179,9 @@ function parsePoolEntry(entry: unknown, where: string): PoolObjects {
       if (parsed) (objects[kind] as unknown[]).push(parsed);
     });
   }
-  if (e[AUDIO_FILES] !== undefined) objects.audioFiles = parseAudioFiles(e[AUDIO_FILES], problems);
+  // "audioFiles" as well: a pool as readPool answers it, written out as JSON, is an export too.
+  const audioKey = e[AUDIO_FILES] !== undefined ? AUDIO_FILES : e.audioFiles !== undefined ? "audioFiles" : undefined;
+  if (audioKey !== undefined) objects.audioFiles = parseAudioFiles(e[audioKey], audioKey, problems);
   if (e.settings !== undefined) {
     const music = (e.settings as { defaultMusicOnHoldFileId?: unknown } | null)?.defaultMusicOnHoldFileId ?? null;
     if (typeof e.settings !== "object" || e.settings === null || Array.isArray(e.settings)) {
@@ -190,7 +192,7 @@ function parsePoolEntry(entry: unknown, where: string): PoolObjects {
       objects.settings = { defaultMusicOnHoldFileId: music };
     }
   }
-  const unknown = Object.keys(e).filter((k) => !["pool", "fqdn", "settings", AUDIO_FILES, ...KIND_NAMES].includes(k));
+  const unknown = Object.keys(e).filter((k) => !["pool", "fqdn", "settings", AUDIO_FILES, "audioFiles", ...KIND_NAMES].includes(k));
   for (const k of unknown) problems.push({ path: k, message: `is not a kind; the kinds are ${KIND_NAMES.join(", ")}` });
   if (problems.length > 0) {
     throw new RgsError("validation_failed", `${where} is not a valid export: ${problems.length} problem${problems.length > 1 ? "s" : ""}`, { details: problems });
@@ -201,14 +203,14 @@ function parsePoolEntry(entry: unknown, where: string): PoolObjects {
 const SERVER_FIELDS = ["id", "identity", "etag", "ownerPool", "createdAt", "updatedAt"];
 
 /** The audio files of an export: each needs its id and file name; the rest of its metadata is not read. */
-function parseAudioFiles(list: unknown, problems: { path: string; message: string }[]): FlowAudioFile[] {
+function parseAudioFiles(list: unknown, key: string, problems: { path: string; message: string }[]): FlowAudioFile[] {
   if (!Array.isArray(list)) {
-    problems.push({ path: AUDIO_FILES, message: "must be a list of audio files" });
+    problems.push({ path: key, message: "must be a list of audio files" });
     return [];
   }
   const out: FlowAudioFile[] = [];
   list.forEach((item, i) => {
-    const path = `${AUDIO_FILES}.${i}`;
+    const path = `${key}.${i}`;
     const a = item as { id?: unknown; fileName?: unknown; sha256?: unknown } | null;
     if (typeof a !== "object" || a === null || Array.isArray(a)) {
       problems.push({ path, message: "must be an object" });

@@ -215,7 +215,7 @@ describe("lint of audio prompts", () => {
 describe("an export file with audio files and settings", () => {
   const entry = (extra: Record<string, unknown>) => ({ pool: "pool01.contoso.com", ...extra });
 
-  it("gives the flow commands the audio files' names and the pool's default music on hold", () => {
+  it("gives the flow commands the audio files' names and the pool's default music on hold, from rgs export's JSON or a pool as read", () => {
     const [p] = parseExport(
       entry({
         "audio-files": [{ id: HOLD, fileName: "hold.wav", sha256: "22".repeat(32), size: 60, format: "wav", file: "audio/pool01.contoso.com/hold.wav" }],
@@ -224,6 +224,9 @@ describe("an export file with audio files and settings", () => {
     );
     expect(p.audioFiles).toEqual([{ id: HOLD, fileName: "hold.wav", sha256: "22".repeat(32) }]);
     expect(p.settings).toEqual({ defaultMusicOnHoldFileId: HOLD });
+    const [read] = parseExport(JSON.parse(JSON.stringify({ ...pool().objects, settings: { defaultMusicOnHoldFileId: null } })));
+    expect(read.audioFiles!.map((a) => a.fileName)).toEqual(["welcome.wav", "hold.wav", "contoso-music.wma"]);
+    expect(read.settings).toEqual({ defaultMusicOnHoldFileId: null });
     const [none] = parseExport(entry({}));
     expect(none.audioFiles).toBeUndefined();
     expect(none.settings).toBeUndefined();
