@@ -10,6 +10,10 @@
  * later reads are answered from the list, and writes keep it current, so a refresh of N objects
  * costs one list per kind, not N gets. A write whose outcome is unknown (the agent died or timed
  * out) drops the kind from the cache, and the object is looked up before anything is written again.
+ *
+ * Audio files live in a local audio store (audio-store.ts), since Lync keeps no recording apart from
+ * the prompt or music on hold that embeds an import of it: a write imports each recording it plays
+ * afresh, nested in its one request, and reads name the recording of each import by the store's index.
  */
 import { RgsError, type FieldProblem, type Referrer } from "../errors";
 import type { AudioFile, AudioUpload, Backend, Created, CreateOptions, ImportedAudio, ListOptions, Page, Pool, RgsObject, Settings } from "../backend";
@@ -431,6 +435,7 @@ export class ShellBackend implements Backend {
 
   async close(): Promise<void> {
     this.cache.clear();
+    this.settingsSeen.clear();
     await this.agent.close();
   }
 
