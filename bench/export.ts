@@ -1,8 +1,10 @@
 /**
  * `rgs export` at 100, 300 and 1,000 objects: the Response Group service (`rgs serve`, a real
  * process on SQLite) holds one pool per size, shaped like a deployment (agent groups, queues
- * chained in pairs, split-shift hours, holiday sets, IVR workflows); each export reads its pool
- * over HTTP, generates the program and writes the project. Writes bench/results/export.json.
+ * chained in pairs, split-shift hours, holiday sets, IVR workflows, a one-second recording per 100
+ * objects played as welcome and music on hold); each export reads its pool over HTTP, the
+ * recordings' bytes included, generates the program and writes the project, recordings included.
+ * Writes bench/results/export.json.
  *
  *   node -r ts-node/register/transpile-only bench/export.ts [--quick] [--out <dir>]
  *
@@ -30,6 +32,9 @@ export interface ExportRun {
   /** Bytes of every module of the program. */
   programBytes: number;
   modules: number;
+  /** Recordings exported, and their bytes. */
+  audioFiles: number;
+  audioBytes: number;
 }
 
 export interface ExportBenchResults {
@@ -81,6 +86,8 @@ export async function runExportBench(options: ExportBenchOptions = {}): Promise<
         runs: samples.map((p) => round(p.read + p.generate + p.write)),
         programBytes: samples[0].bytes,
         modules: samples[0].modules,
+        audioFiles: samples[0].audioFiles,
+        audioBytes: samples[0].audioBytes,
       });
     }
     const fit = leastSquares(results.map((r) => [r.count, r.seconds]));
@@ -113,13 +120,15 @@ interface Phases {
   write: number;
   bytes: number;
   modules: number;
+  audioFiles: number;
+  audioBytes: number;
 }
 
 async function exportOnce(backend: Backend, pool: string, dir: string): Promise<Phases> {
   const t0 = performance.now();
   const snapshot = await readSnapshot(backend, { pools: [pool] });
   const t1 = performance.now();
-  const { files } = buildProject(snapshot, {
+  const { files, assets } = buildProject(snapshot, {
     project: "bench",
     stack: "dev",
     endpoint: "http://127.0.0.1:8080",
@@ -127,15 +136,36 @@ async function exportOnce(backend: Backend, pool: string, dir: string): Promise<
     versions: { pulumiRgs: "0.0.0", pulumi: "3.248.0", typescript: "5.9.3", typesNode: "20.19.43" },
   });
   const t2 = performance.now();
-  for (const [name, text] of Object.entries(files)) {
+  for (const [name, content] of [...Object.entries(files), ...Object.entries(assets)]) {
     const file = join(dir, ...name.split("/"));
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    writeFileSync(file, content);
   }
   const t3 = performance.now();
   const modules = Object.keys(files).filter((f) => f.endsWith(".ts"));
   const bytes = modules.reduce((sum, f) => sum + Buffer.byteLength(files[f]), 0);
-  return { read: (t1 - t0) / 1000, generate: (t2 - t1) / 1000, write: (t3 - t2) / 1000, bytes, modules: modules.length };
+  const audioBytes = Object.values(assets).reduce((sum, a) => sum + a.length, 0);
+  return { read: (t1 - t0) / 1000, generate: (t2 - t1) / 1000, write: (t3 - t2) / 1000, bytes, modules: modules.length, audioFiles: Object.keys(assets).length, audioBytes };
+}
+
+/** One second of a tone, 16-bit PCM mono at 8000 Hz (16 kB), different for each `n`. */
+function recording(n: number): Uint8Array {
+  const rate = 8000;
+  const b = Buffer.alloc(44 + rate * 2);
+  b.write("RIFF", 0, "ascii");
+  b.writeUInt32LE(36 + rate * 2, 4);
+  b.write("WAVEfmt ", 8, "ascii");
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write("data", 36, "ascii");
+  b.writeUInt32LE(rate * 2, 40);
+  for (let i = 0; i < rate; i++) b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * (220 + n) * i) / rate)), 44 + i * 2);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
 /** `n` objects in a pool: a fifth each of agent groups, queues (every second one timing out to the one before), hours, holiday sets, and IVR workflows. */
@@ -146,6 +176,10 @@ async function seedLarge(backend: Backend, pool: string, n: number): Promise<voi
     ids.set(key, (await backend.create(pool, kind, body as never)).object.id);
   };
   const range = (k: number) => Array.from({ length: k }, (_v, i) => i);
+  const recordings = Math.max(1, Math.floor(n / 100));
+  await inParallel(range(recordings), async (i) => {
+    ids.set(`a${i}`, (await backend.importAudioFile(pool, { fileName: `line ${i}.wav`, contentType: "audio/wav", content: recording(i) })).audioFile.id);
+  });
   await inParallel(range(each), (i) => create("agent-groups", `g${i}`, { name: `Group ${i}`, routingMethod: "RoundRobin", agentsByUri: [`sip:agent${i}@contoso.com`] }));
   const queue = (i: number) => ({
     name: `Queue ${i}`,
@@ -175,7 +209,7 @@ async function seedLarge(backend: Backend, pool: string, n: number): Promise<voi
       holidaySetIds: [ids.get(`s${i % each}`)],
       defaultAction: {
         action: "TransferToQuestion",
-        prompt: { textToSpeech: `Welcome to line ${i}.` },
+        prompt: { textToSpeech: `Welcome to line ${i}.`, audioFileId: ids.get(`a${i % recordings}`) },
         question: {
           prompt: { textToSpeech: "For sales press 1, to leave press 2." },
           answers: [
@@ -185,6 +219,7 @@ async function seedLarge(backend: Backend, pool: string, n: number): Promise<voi
         },
       },
       holidayAction: { action: "Terminate", prompt: { textToSpeech: "We are closed today." } },
+      customMusicOnHoldFileId: ids.get(`a${(i + 1) % recordings}`),
     }),
   );
 }
