@@ -10,6 +10,7 @@ import { PoolGateway } from "../../backend/gateway";
 import { SqliteStore } from "../../backend/store/sqlite";
 import type { RgsObject } from "../../sdk/backend";
 import { RgsError } from "../../sdk/errors";
+import { exportProject } from "../../sdk/export/index";
 import type { KindArgs } from "../../sdk/model/index";
 import { AgentProcess, ShellBackend } from "../../sdk/shell/index";
 import { wav, wma } from "../helpers/audio";
@@ -317,6 +318,28 @@ describe("ShellBackend audio files", () => {
     const w3 = await backend.update(POOL, "workflows", w.id, { ...bodyOf(w2), defaultAction: { ...w2.defaultAction!, prompt: { audioFileId: mine } } } as never, w2.etag);
     expect(w3.defaultAction!.prompt).toEqual({ audioFileId: mine });
     expect((await connect(fake, store).get(POOL, "workflows", w.id))!.defaultAction!.prompt).toEqual({ audioFileId: mine });
+  });
+
+  it("exports a pool whose prompts play both an uploaded recording and an import made outside Pulumi", async () => {
+    const { fake, backend } = start();
+    const mine = (await backend.importAudioFile(POOL, closed)).audioFile;
+    await backend.create(POOL, "queues", { name: "Q", timeoutThreshold: 60, timeoutAction: { action: "Terminate", prompt: { audioFileId: mine.id } } });
+    const admin = new AgentProcess({ command: fake.commandLine, env: fake.env, timeoutMs: 20_000, readyTimeoutMs: 30_000 });
+    open.push(admin);
+    const music = { step: { cmdlet: "Import-CsRgsAudioFile", params: { Identity: SERVICE, FileName: "music.wav", Content: { bytes: Buffer.from(hold.content).toString("base64") } } } };
+    await admin.request({ op: "run", step: { cmdlet: "New-CsRgsWorkflow", params: { Parent: SERVICE, Name: "Music", PrimaryUri: "sip:music@contoso.com", CustomMusicOnHoldFile: music } } }, "write");
+    const foreign = (await backend.findByName(POOL, "workflows", "Music"))!.customMusicOnHoldFileId!;
+
+    const result = await exportProject(backend, {
+      project: "lab",
+      stack: "lab",
+      pools: [POOL],
+      versions: { pulumiRgs: "0.0.0", pulumi: "3.248.0", typescript: "5.9.3", typesNode: "20.19.0" },
+    });
+    expect(Object.values(result.assets).map((b) => Buffer.from(b))).toEqual([Buffer.from(closed.content)]);
+    expect(result.snapshot.audioFiles!.map((a) => a.id)).toEqual([mine.id]);
+    expect(Object.values(result.files).join("\n")).toContain(foreign);
+    expect(result.warnings.map((w) => w.path)).toContain("customMusicOnHoldFileId");
   });
 
   it("recognises its own imports after the agent lost the answer of the write that made them", async () => {
