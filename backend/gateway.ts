@@ -11,11 +11,12 @@ import { createHash } from "node:crypto";
 import type { Backend, RgsObject } from "../sdk/backend";
 import { RgsError } from "../sdk/errors";
 import { stableJson } from "../sdk/json";
-import { type AudioFileView, uploadIssues } from "../sdk/model/audio-file";
+import type { AudioFileView } from "../sdk/model/audio-file";
 import { kindDef, PoolFqdn, toFieldIssues } from "../sdk/model/index";
 import type { KindName } from "../sdk/model/kind";
 import type { Page, PoolView, SettingsView } from "../sdk/views";
 import type { AudioUploadRequest, Configuration, CreateResult, ListQuery, ObjectView } from "./configuration";
+import { checkUpload } from "./audio-files";
 import { readObjectBody, readSettingsBody } from "./body";
 import { IDEMPOTENCY_TTL_MS } from "./service";
 import type { Store } from "./store/store";
@@ -97,14 +98,12 @@ export class PoolGateway implements Configuration {
 
   /** The recording goes to the backend's audio store; a pool that does not run Response Group is refused first, as the service refuses one it does not have. */
   async importAudioFile(pool: string, upload: AudioUploadRequest): Promise<{ status: 200 | 201; body: AudioFileView }> {
-    const { issues } = uploadIssues(upload.contentType, upload.fileName);
-    if (issues.length > 0) {
-      throw new RgsError("validation_failed", `the audio file is not valid: ${issues.length} problem${issues.length > 1 ? "s" : ""}`, { details: issues });
-    }
+    // Checked here too so a refusal reads as the service's, before the pool is looked up.
+    const checked = checkUpload(upload);
     await this.requirePool(pool);
     const { audioFile, existing } = await this.backend.importAudioFile(pool, {
-      fileName: upload.fileName!,
-      contentType: upload.contentType!,
+      fileName: checked.fileName,
+      contentType: checked.contentType,
       content: upload.content,
     });
     return { status: existing ? 200 : 201, body: audioFile };

@@ -318,10 +318,7 @@ export class ShellBackend implements Backend {
   async importAudioFile(pool: string, upload: AudioUpload): Promise<ImportedAudio> {
     pool = pool.toLowerCase();
     const checked = checkAudioUpload(upload.contentType, upload.fileName, upload.content);
-    if (!checked.ok) {
-      const n = checked.issues.length;
-      throw new RgsError("validation_failed", `the audio file is not valid: ${n} problem${n > 1 ? "s" : ""}`, { details: checked.issues });
-    }
+    if (!checked.ok) throw notPlayable(checked.issues);
     const { audio, existing } = await this.audioStore.put(pool, checked.value, upload.content);
     return { audioFile: audioFileView(audio), existing };
   }
@@ -664,7 +661,8 @@ export class ShellBackend implements Backend {
     }
     const settings = await this.readSettings(op, pool);
     if (settingsAudioFiles(settingsBody(settings)).some((u) => u.id === id)) {
-      users.push({ kind: "settings", id: pool, name: `Response Group settings of ${pool}`, what: `the Response Group settings of pool ${pool} (defaultMusicOnHoldFileId)` });
+      // As the service names them: the settings have no id of their own, and the pool stands for it.
+      users.push({ kind: "settings", id: pool, name: "settings", what: `the settings of pool ${pool} (defaultMusicOnHoldFileId)` });
     }
     return users;
   }
@@ -811,6 +809,11 @@ function configurationStep(pool: string): Step {
 
 function settingsBody(s: Settings): SettingsBody {
   return { agentRingbackGracePeriod: s.agentRingbackGracePeriod, disableCallContext: s.disableCallContext, defaultMusicOnHoldFileId: s.defaultMusicOnHoldFileId };
+}
+
+/** An upload Lync would not play, with the field issues, in the service's words. */
+function notPlayable(issues: readonly FieldProblem[]): RgsError {
+  return new RgsError("validation_failed", `the audio file is not one Lync plays: ${issues.map((i) => `${i.path} ${i.message}`).join("; ")}`, { details: issues });
 }
 
 function settingsChanged(pool: string): RgsError {

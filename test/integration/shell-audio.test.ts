@@ -254,7 +254,7 @@ describe("ShellBackend audio files", () => {
     expect(e.referencedBy).toEqual([
       { kind: "queues", id: queue.id, name: "Q" },
       { kind: "workflows", id: w.id, name: "W" },
-      { kind: "settings", id: POOL, name: `Response Group settings of ${POOL}` },
+      { kind: "settings", id: POOL, name: "settings" },
     ]);
     expect(e.message).toContain("queue 'Q' (overflowAction.prompt.audioFileId)");
     expect(await backend.deleteAudioFile(POOL, b.id)).toBe(true);
