@@ -6,7 +6,11 @@
 import { readFileSync, statSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { buildApp } from "../../backend/app";
+import { parseTokens } from "../../backend/auth";
 import { PoolGateway } from "../../backend/gateway";
+import { HttpBackend } from "../../sdk/http-client";
 import { SqliteStore } from "../../backend/store/sqlite";
 import type { RgsObject } from "../../sdk/backend";
 import { RgsError } from "../../sdk/errors";
@@ -15,6 +19,7 @@ import type { KindArgs } from "../../sdk/model/index";
 import { AgentProcess, ShellBackend } from "../../sdk/shell/index";
 import { wav, wma } from "../helpers/audio";
 import { fakeAgentCommand, type FakeAgentCommand } from "../helpers/fake-agent/spawn";
+import { randomTokens, tokenSpec } from "../helpers/service";
 
 const POOL = "pool01.contoso.com";
 const POOL2 = "pool02.contoso.com";
@@ -391,5 +396,52 @@ describe("PoolGateway audio files (rgs serve --shell)", () => {
     await gw.deleteAudioFile(POOL, unused.id);
     expect((await rgsError(gw.deleteAudioFile(POOL, unused.id))).code).toBe("not_found");
     expect((await rgsError(gw.getAudioFileContent(POOL, unused.id))).code).toBe("not_found");
+  });
+});
+
+describe("audio files over HTTP in front of a pool (the routes, the gateway and the shell backend)", () => {
+  it("uploads, plays, reads back, serves and deletes a recording as the service's API does", async () => {
+    const { fake, backend, store } = start();
+    const tokens = randomTokens();
+    const app = buildApp({
+      configuration: new PoolGateway(backend, new SqliteStore({ file: join(dirname(fake.stateFile), "rgs.db") })),
+      tokens: parseTokens(tokenSpec(tokens)),
+      log: () => undefined,
+    });
+    await app.fastify.listen({ host: "127.0.0.1", port: 0 });
+    open.push({ close: async () => (await app.fastify.close(), await app.configuration.close()) });
+    const client = new HttpBackend({ endpoint: `http://127.0.0.1:${(app.fastify.server.address() as AddressInfo).port}`, token: tokens.admin });
+
+    const uploaded = await client.importAudioFile(POOL, { fileName: "Begrüßung.wav", contentType: "audio/wav", content: welcome.content });
+    expect(uploaded.existing).toBe(false);
+    expect(uploaded.audioFile.fileName).toBe("Begrüßung.wav");
+    expect(await client.importAudioFile(POOL, { fileName: "again.wav", contentType: "audio/wav", content: welcome.content })).toEqual({ audioFile: uploaded.audioFile, existing: true });
+    const id = uploaded.audioFile.id;
+    const q = (await client.create(POOL, "queues", { name: "Q", timeoutThreshold: 60, timeoutAction: { action: "Terminate", prompt: { textToSpeech: "Bye", audioFileId: id } } })).object;
+    expect(q.timeoutAction).toEqual({ action: "Terminate", prompt: { textToSpeech: "Bye", audioFileId: id } });
+    const s = await client.getSettings(POOL);
+    expect((await client.updateSettings(POOL, { defaultMusicOnHoldFileId: id }, s.etag)).defaultMusicOnHoldFileId).toBe(id);
+    // The pool holds imports of the recording under the name it was uploaded with.
+    const live = poolState(fake);
+    expect(live.objects.find((o) => o.Name === "Q")!.TimeoutAction.Prompt.AudioFilePrompt.OriginalFileName).toBe("Begrüßung.wav");
+    expect(live.settings[POOL].DefaultMusicOnHoldFile.OriginalFileName).toBe("Begrüßung.wav");
+    expect(await connect(fake, store).get(POOL, "queues", q.id)).toEqual(await client.get(POOL, "queues", q.id));
+
+    expect(Buffer.from((await client.getAudioFileContent(POOL, id))!)).toEqual(Buffer.from(welcome.content));
+    expect((await client.listAudioFiles(POOL)).items).toEqual([uploaded.audioFile]);
+    const inUse = await rgsError(client.deleteAudioFile(POOL, id));
+    expect(inUse.code).toBe("in_use");
+    expect(inUse.referencedBy.map((r) => r.kind)).toEqual(["queues", "settings"]);
+    const bad = await rgsError(client.importAudioFile(POOL, { fileName: "noise.wav", contentType: "audio/wav", content: wav({ bitsPerSample: 24 }) }));
+    expect(bad.code).toBe("validation_failed");
+    expect(bad.fieldProblems.map((p) => p.path)).toEqual(["content"]);
+    const missing = await rgsError(client.create(POOL, "queues", { name: "R", timeoutThreshold: 60, timeoutAction: { action: "Terminate", prompt: { audioFileId: "0b5f6a3e-2d7c-4a9e-9f1b-3c8d2e4f5a6b" } } }));
+    expect(missing.code).toBe("reference_not_found");
+    expect(missing.fieldProblems.map((p) => p.path)).toEqual(["timeoutAction.prompt.audioFileId"]);
+
+    await client.update(POOL, "queues", q.id, { name: "Q" }, q.etag);
+    await client.updateSettings(POOL, {});
+    expect(await client.deleteAudioFile(POOL, id)).toBe(true);
+    expect(await client.getAudioFile(POOL, id)).toBeUndefined();
   });
 });
