@@ -1,7 +1,8 @@
 /**
  * The round trip with the real Pulumi CLI: a service seeded with every kind and every field in two
- * pools, `rgs export`, then `pulumi up` of the exported program takes every object over without
- * changing it; `pulumi preview` then plans nothing, and one edited field previews as that field.
+ * pools, and audio files (tiny WAV recordings) that prompts and a workflow's music on hold play,
+ * `rgs export`, then `pulumi up` of the exported program takes every object and audio file over
+ * without changing it; `pulumi preview` then plans nothing, and one edited field previews as that field.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,18 +10,20 @@ import { join } from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run } from "../../cli/export";
-import type { RgsObject } from "../../sdk/backend";
+import type { AudioFile, RgsObject } from "../../sdk/backend";
 import { HttpBackend } from "../../sdk/http-client";
 import { KIND_NAMES } from "../../sdk/model/kind";
 import { ROOT, selectStack, type Project, changedProperties } from "../helpers/pulumi";
 import { startService, type RunningService } from "../helpers/service";
-import { POOL_A, POOL_B, richConfiguration, seed } from "../unit/export-fixtures";
+import { POOL_A, POOL_B, richAudio, richConfiguration, seed } from "../unit/export-fixtures";
 
 let service: RunningService;
 let api: HttpBackend;
 let project: Project;
 let stack: Stack;
 let before: Map<string, RgsObject>;
+let audioBefore: Map<string, AudioFile>;
+let ids: Map<string, string>;
 
 /** Every object of both pools by pool, kind and id. */
 async function everything(): Promise<Map<string, RgsObject>> {
@@ -39,6 +42,13 @@ function unchangedPart(o: RgsObject): Record<string, unknown> {
   return rest;
 }
 
+/** Every audio file of both pools by pool and id. */
+async function everyAudioFile(): Promise<Map<string, AudioFile>> {
+  const out = new Map<string, AudioFile>();
+  for (const pool of [POOL_A, POOL_B]) for (const a of (await api.listAudioFiles(pool, { limit: 1000 })).items) out.set(`${pool}/${a.id}`, a);
+  return out;
+}
+
 function planned(events: EngineEvent[]) {
   return events
     .filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type.startsWith("pulumi-nodejs:dynamic/rgs:"))
@@ -48,8 +58,9 @@ function planned(events: EngineEvent[]) {
 beforeAll(async () => {
   service = await startService({ pools: [POOL_A, POOL_B] });
   api = new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 });
-  await seed(api, richConfiguration());
+  ids = await seed(api, richConfiguration(), richAudio());
   before = await everything();
+  audioBefore = await everyAudioFile();
 
   const base = mkdtempSync(join(tmpdir(), "rgs-e2e-export-"));
   const dir = join(base, "contoso-rgs");
@@ -72,25 +83,39 @@ afterAll(async () => {
 });
 
 describe("an exported program with the Pulumi CLI", () => {
-  it("was exported with every object of both pools and the stack's endpoint and pool", () => {
+  it("was exported with every object and audio file of both pools and the stack's endpoint and pool", () => {
     const program = readFileSync(join(project.dir, "index.ts"), "utf8");
-    expect(program.match(/new rgs\./g)).toHaveLength(before.size);
+    expect(audioBefore.size).toBe(richAudio().length);
+    expect(program.match(/new rgs\./g)).toHaveLength(before.size + audioBefore.size);
+    expect(program.match(/new rgs\.AudioFile\(/g)).toHaveLength(audioBefore.size);
+    // The prompt and the music on hold play the recordings they played in the service.
+    const hunt = [...before.values()].find((o) => o.name === "Help Desk" && (o as RgsObject<"workflows">).primaryUri === "sip:helpdesk@contoso.com") as RgsObject<"workflows">;
+    expect(hunt.customMusicOnHoldFileId).toBe(ids.get("hold"));
+    expect(hunt.defaultAction?.prompt?.audioFileId).toBe(ids.get("welcome"));
+    expect(program).toContain("customMusicOnHoldFileId: audioFileHoldMusicContoso2026Wav.id");
     expect(readFileSync(join(project.dir, "Pulumi.dev.yaml"), "utf8")).toContain(`rgs:endpoint: "${service.url}"`);
   });
 
-  it("takes every object over with pulumi up and changes none of them", async () => {
+  it("takes every object and audio file over with pulumi up and changes none of them", async () => {
     const up = await stack.up();
     expect(up.summary.result).toBe("succeeded");
-    expect(up.summary.resourceChanges).toEqual({ create: before.size + 1 });
+    expect(up.summary.resourceChanges).toEqual({ create: before.size + audioBefore.size + 1 });
     const after = await everything();
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [key, was] of before) expect(unchangedPart(after.get(key)!), key).toEqual(unchangedPart(was));
+    // The same audio files, by id, hash and file name: importing the exported bytes found each one.
+    expect(await everyAudioFile()).toEqual(audioBefore);
+    const state = (await stack.exportStack()).deployment as { resources: { type: string; id?: string; outputs?: { sha256?: string; fileName?: string } }[] };
+    const audio = state.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/rgs:AudioFile");
+    expect(audio.map((r) => [r.id, r.outputs?.sha256, r.outputs?.fileName]).sort()).toEqual(
+      [...audioBefore.values()].map((a) => [a.id, a.sha256, a.fileName]).sort(),
+    );
   });
 
   it("plans no change on the next preview", async () => {
     const events: EngineEvent[] = [];
     const preview = await stack.preview({ onEvent: (e) => events.push(e) });
-    expect(preview.changeSummary).toEqual({ same: before.size + 1 });
+    expect(preview.changeSummary).toEqual({ same: before.size + audioBefore.size + 1 });
     expect(planned(events).every((m) => m.op === "same")).toBe(true);
   });
 
@@ -101,7 +126,7 @@ describe("an exported program with the Pulumi CLI", () => {
     writeFileSync(file, text.replace("timeoutThreshold: 300", "timeoutThreshold: 240"));
     const events: EngineEvent[] = [];
     const preview = await stack.preview({ onEvent: (e) => events.push(e), diff: true });
-    expect(preview.changeSummary).toEqual({ same: before.size, update: 1 });
+    expect(preview.changeSummary).toEqual({ same: before.size + audioBefore.size, update: 1 });
     const updates = planned(events).filter((m) => m.op === "update");
     expect(updates.map((m) => m.type)).toEqual(["pulumi-nodejs:dynamic/rgs:Queue"]);
     expect(updates[0].urn).toMatch(/::help-desk$/);
