@@ -48,12 +48,15 @@ export type OutputsOf<K extends KindName> = { readonly [F in keyof KindBodies[K]
 
 type Method = keyof Host.Methods;
 
+/** What a shim serves: a kind of the registry, or audio files. */
+export type ShimKind = Host.ShimKind;
+
 /**
  * The serialized provider of one kind. It is stored twice in every resource's state, so it is kept
  * as small as the serializer allows: one captured function that hands each call to the host by
  * method name, and methods that only name themselves. The connection lives in the host module.
  */
-export function shimFor(kind: KindName): pulumi.dynamic.ResourceProvider {
+export function shimFor(kind: ShimKind): pulumi.dynamic.ResourceProvider {
   const known = shims.get(kind);
   if (known) return known;
   const shim = makeShim(kind);
@@ -62,9 +65,9 @@ export function shimFor(kind: KindName): pulumi.dynamic.ResourceProvider {
 }
 
 // One shim per kind: Pulumi serializes a provider object once and reuses the text for every resource.
-const shims = new Map<KindName, pulumi.dynamic.ResourceProvider>();
+const shims = new Map<ShimKind, pulumi.dynamic.ResourceProvider>();
 
-function makeShim(kind: KindName): pulumi.dynamic.ResourceProvider {
+function makeShim(kind: ShimKind): pulumi.dynamic.ResourceProvider {
   const call = (method: Method, args: unknown[]) => (require("pulumi-rgs/provider-host") as typeof Host).call(kind, method, args);
   return {
     configure: (...a) => call("configure", a),

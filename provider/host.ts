@@ -8,10 +8,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { KindName } from "../sdk/model/kind";
 import { connectionFromConfig, type Connection } from "./connection";
+import { AUDIO_FILES } from "../sdk/model/audio-file";
+import { checkAudio, createAudio, diffAudio, readAudio, removeAudio } from "./audio-lifecycle";
 import { check, create, diff, read, remove, update } from "./lifecycle";
 import "./shell";
 
 type Props = Record<string, unknown>;
+
+/** What a shim serves: a kind of the registry, or audio files, which are uploaded rather than written. */
+export type ShimKind = KindName | typeof AUDIO_FILES;
 
 /** The methods of a dynamic provider, as the serialized shim names them. */
 export interface Methods {
@@ -29,12 +34,17 @@ export interface Methods {
 let configured: Connection | undefined;
 
 /** What the serialized shim of `kind` calls for each method. */
-export function call(kind: KindName, method: keyof Methods, args: unknown[]): Promise<unknown> {
+export function call(kind: ShimKind, method: keyof Methods, args: unknown[]): Promise<unknown> {
   const a = args as [never, never, never];
+  if (method === "configure") {
+    configured = connectionFromConfig((a[0] as pulumi.dynamic.ConfigureRequest).config);
+    return Promise.resolve();
+  }
+  return kind === AUDIO_FILES ? callAudio(method, a) : callKind(kind, method, a);
+}
+
+function callKind(kind: KindName, method: Exclude<keyof Methods, "configure">, a: [never, never, never]): Promise<unknown> {
   switch (method) {
-    case "configure":
-      configured = connectionFromConfig((a[0] as pulumi.dynamic.ConfigureRequest).config);
-      return Promise.resolve();
     case "check":
       return check(kind, configured, a[0], a[1]);
     case "diff":
@@ -47,6 +57,25 @@ export function call(kind: KindName, method: keyof Methods, args: unknown[]): Pr
       return update(kind, configured, a[0], a[1], a[2]);
     case "delete":
       return remove(kind, configured, a[0], a[1]);
+  }
+  return Promise.reject(new Error(`the provider has no method ${String(method)}`));
+}
+
+function callAudio(method: Exclude<keyof Methods, "configure">, a: [never, never, never]): Promise<unknown> {
+  switch (method) {
+    case "check":
+      return checkAudio(configured, a[1]);
+    case "diff":
+      return diffAudio(a[1], a[2]);
+    case "create":
+      return createAudio(configured, a[0]);
+    case "read":
+      return readAudio(configured, a[0], a[1] ?? {});
+    // The diff replaces on every change that matters, so an update only keeps what is there.
+    case "update":
+      return Promise.resolve({ outs: a[1] });
+    case "delete":
+      return removeAudio(configured, a[0], a[1]);
   }
   return Promise.reject(new Error(`the provider has no method ${String(method)}`));
 }

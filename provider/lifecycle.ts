@@ -216,7 +216,8 @@ function related(a: string, b: string): boolean {
   return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`) || a === "" || b === "";
 }
 
-function fail(e: unknown, what: string, conn: Connection | undefined): Error {
+/** A backend's refusal as an error for people, with a hint when the credentials are the cause. */
+export function fail(e: unknown, what: string, conn: Connection | undefined): Error {
   const credentials = RgsError.isRgsError(e) && (e.code === "unauthorized" || e.code === "forbidden");
   const hint = credentials && !resolveConnection(conn).shell ? " (check rgs:token or RGS_TOKEN)" : "";
   return userError(`${what}: ${describe(e)}${hint}`);

@@ -1,0 +1,141 @@
+/**
+ * Recordings through the real Pulumi CLI (examples/music-on-hold): AudioFile resources imported
+ * once and referenced by prompts and music on hold, a preview that refuses a file Lync would not
+ * play, unchanged audio that deploys nothing, changed audio that replaces its audio file and moves
+ * its users to the new one, and a destroy that leaves nothing behind.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpBackend } from "../../sdk/http-client";
+import { wav } from "../helpers/audio";
+import { startService, type RunningService } from "../helpers/service";
+import { copyProject, selectStack, type Project } from "../helpers/pulumi";
+
+const POOL = "pool01.contoso.com";
+
+let service: RunningService;
+let project: Project;
+let stack: Stack;
+let api: HttpBackend;
+
+const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const audioDir = () => join(project.dir, "audio");
+
+function planned(events: EngineEvent[]) {
+  return events
+    .filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type.startsWith("pulumi-nodejs:dynamic/rgs:"))
+    .map((e) => ({ op: e.resourcePreEvent!.metadata.op, type: e.resourcePreEvent!.metadata.type.replace("pulumi-nodejs:dynamic/rgs:", "") }));
+}
+
+async function audioFiles() {
+  return (await api.listAudioFiles(POOL, { limit: 1000 })).items;
+}
+
+beforeAll(async () => {
+  service = await startService({ pools: [POOL] });
+  api = new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 });
+  project = copyProject("examples/music-on-hold");
+  stack = await selectStack(project, "dev");
+  await stack.setConfig("rgs:endpoint", { value: service.url });
+  await stack.setConfig("rgs:token", { value: service.tokens.operator, secret: true });
+  await stack.setConfig("rgs:pool", { value: POOL });
+}, 1_800_000);
+
+afterAll(async () => {
+  await service?.stop();
+  project?.cleanup();
+});
+
+describe("recordings with the Pulumi CLI", () => {
+  it("imports each recording once and points the prompts and the music on hold at them", async () => {
+    const up = await stack.up();
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.summary.resourceChanges?.create).toBe(7); // three recordings, three objects and the stack
+    const files = await audioFiles();
+    const byName = Object.fromEntries(files.map((f) => [f.fileName, f]));
+    expect(Object.keys(byName).sort()).toEqual(["Contoso hold music.wav", "goodbye.wav", "welcome.wav"]);
+    for (const [name, file] of [["welcome.wav", "welcome.wav"], ["Contoso hold music.wav", "hold-music.wav"], ["goodbye.wav", "goodbye.wav"]]) {
+      const bytes = readFileSync(join(audioDir(), file));
+      expect(byName[name].sha256).toBe(sha(bytes));
+      expect(await api.getAudioFileContent(POOL, byName[name].id)).toEqual(new Uint8Array(bytes));
+    }
+    expect(byName["welcome.wav"]).toMatchObject({ format: "wav", encoding: "pcm", channels: 1, sampleRate: 16000, bitsPerSample: 16, durationSeconds: 0.4 });
+    expect(up.outputs.recordings.value).toEqual({
+      welcome: byName["welcome.wav"].sha256,
+      music: byName["Contoso hold music.wav"].sha256,
+      goodbye: byName["goodbye.wav"].sha256,
+    });
+
+    const [workflow] = (await api.list(POOL, "workflows")).items;
+    expect(workflow.customMusicOnHoldFileId).toBe(byName["Contoso hold music.wav"].id);
+    expect(workflow.defaultAction?.prompt).toEqual({ audioFileId: byName["welcome.wav"].id, textToSpeech: "Welcome to Contoso." });
+    const [queue] = (await api.list(POOL, "queues")).items;
+    expect(queue.timeoutAction?.prompt?.audioFileId).toBe(byName["goodbye.wav"].id);
+  });
+
+  it("plans nothing for unchanged recordings", async () => {
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toEqual({ same: 7 });
+  });
+
+  it("replaces a changed recording and moves its user to the new audio file before deleting the old", async () => {
+    const before = await audioFiles();
+    const oldWelcome = before.find((f) => f.fileName === "welcome.wav")!;
+    const bytes = wav({ sampleRate: 16000, seconds: 0.2, tone: 9 });
+    writeFileSync(join(audioDir(), "welcome.wav"), bytes);
+
+    const events: EngineEvent[] = [];
+    const preview = await stack.preview({ onEvent: (e) => events.push(e) });
+    expect(preview.changeSummary).toEqual({ same: 5, replace: 1, update: 1 });
+    // The new audio file first, then its user moves to it, then the old one goes.
+    const steps = planned(events)
+      .filter((p) => p.op !== "same")
+      .map((p) => `${p.op} ${p.type}`);
+    expect([...steps].sort()).toEqual(["create-replacement AudioFile", "delete-replaced AudioFile", "replace AudioFile", "update Workflow"]);
+    expect(steps.indexOf("create-replacement AudioFile")).toBeLessThan(steps.indexOf("update Workflow"));
+    expect(steps.indexOf("update Workflow")).toBeLessThan(steps.indexOf("delete-replaced AudioFile"));
+
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toEqual({ same: 5, replace: 1, update: 1 });
+    const after = await audioFiles();
+    const newWelcome = after.find((f) => f.fileName === "welcome.wav")!;
+    expect(newWelcome.sha256).toBe(sha(bytes));
+    expect(after.some((f) => f.id === oldWelcome.id)).toBe(false);
+    const [workflow] = (await api.list(POOL, "workflows")).items;
+    expect(workflow.defaultAction?.prompt?.audioFileId).toBe(newWelcome.id);
+    expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
+  });
+
+  it("refuses at preview a recording Lync would not play, naming the file and what it found", async () => {
+    writeFileSync(join(audioDir(), "goodbye.wav"), wav({ bitsPerSample: 24 }));
+    const failed = await stack.preview().then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    expect(failed).toMatch(/audio\/goodbye\.wav is a 24-bit WAV file; Lync plays 8-bit or 16-bit files only/);
+    expect(failed).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  it("refuses two AudioFile resources with the same recording in one pool", async () => {
+    const index = join(project.dir, "index.ts");
+    writeFileSync(join(audioDir(), "goodbye.wav"), readFileSync(join(audioDir(), "hold-music.wav")));
+    const failed = await stack.preview().then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    expect(failed).toMatch(/AudioFile '(goodbye|music)' declares the same recording as AudioFile '(music|goodbye)' in pool pool01\.contoso\.com/);
+    expect(failed).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect(readFileSync(index, "utf8")).toContain("goodbye");
+  });
+
+  it("deletes the recordings after their users on destroy", async () => {
+    writeFileSync(join(audioDir(), "goodbye.wav"), wav({ sampleRate: 16000, seconds: 0.3, tone: 5 }));
+    const destroy = await stack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    expect(await audioFiles()).toEqual([]);
+    expect((await api.list(POOL, "workflows")).items).toEqual([]);
+  });
+});
