@@ -2,6 +2,7 @@
  * The checks of an uploaded recording against what Lync plays ("Response Group Audio File
  * Requirements": WAV 8- or 16-bit, LPCM, A-law or µ-law, mono or stereo, 4 MB or less; WMA).
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkAudioUpload, inspectAsf, inspectWave, MAX_WAV_BYTES } from "../../sdk/model/audio-file";
 import { wav, wma } from "../helpers/audio";
@@ -109,5 +110,30 @@ describe("an upload", () => {
       ok: false,
       issues: [{ path: "content", message: `is ${MAX_WAV_BYTES + 1} bytes; Lync plays WAV files of 4 MB (${MAX_WAV_BYTES} bytes) or less` }],
     });
+  });
+});
+
+describe("any bytes", () => {
+  it("are answered with a verdict, never an exception, whatever their header claims", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), fc.constantFrom("audio/wav", "audio/x-ms-wma"), (bytes, type) => {
+        const r = checkAudioUpload(type, type === "audio/wav" ? "x.wav" : "x.wma", bytes);
+        expect(typeof r.ok).toBe("boolean");
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("survive headers whose sizes lie: a real header with its chunk and object sizes scrambled", () => {
+    const real = [wav({ seconds: 0.05 }), wma()];
+    fc.assert(
+      fc.property(fc.constantFrom(0, 1), fc.array(fc.tuple(fc.nat(120), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }), (which, edits) => {
+        const bytes = new Uint8Array(real[which]);
+        for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value;
+        const r = which === 0 ? inspectWave(bytes) : inspectAsf(bytes);
+        expect(typeof r.ok).toBe("boolean");
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
