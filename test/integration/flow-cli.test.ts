@@ -14,6 +14,8 @@ import { readPool } from "../../cli/source";
 import { ShellBackend } from "../../sdk/shell/index";
 import { fakeAgentCommand } from "../helpers/fake-agent/spawn";
 import { makeTempDir, removeDir, startService, type RunningService } from "../helpers/service";
+import type { Simulation } from "../../sdk/flow/simulate";
+import { wav } from "../unit/export-fixtures";
 import { contoso } from "../unit/flow-fixtures";
 
 const DIST = resolve(__dirname, "../../dist/cli");
@@ -300,5 +302,83 @@ describe("a real pool through the Management Shell agent (--shell, the fake agen
     const d = await rgs("diagram", ["--shell", fake.commandLine, "--pool", POOL, "--format", "dot"], env);
     expect(d.status).toBe(0);
     expect(d.stdout).toContain("Queue Front Desk");
+  });
+});
+
+describe("audio files: prompts by file name and the music a waiting caller hears", () => {
+  const welcome = wav([0, 1200, 2400, 1200, 0, -1200]);
+  const hold = wav([0, 8000, 16000, 8000, 0, -8000, -16000]);
+  let ids: { welcome: string; hold: string };
+
+  beforeAll(async () => {
+    const backend = new HttpBackend({ endpoint: service.url, token: service.tokens.operator });
+    const w = await backend.importAudioFile(POOL, { fileName: "welcome.wav", contentType: "audio/wav", content: welcome });
+    const h = await backend.importAudioFile(POOL, { fileName: "hold.wav", contentType: "audio/wav", content: hold });
+    ids = { welcome: w.audioFile.id, hold: h.audioFile.id };
+    const g = await backend.create(POOL, "agent-groups", { name: "Audio Agents", agentsByUri: ["sip:amy@contoso.com"] });
+    const q = await backend.create(POOL, "queues", { name: "Audio Queue", agentGroupIds: [g.object.id], timeoutThreshold: 60, timeoutAction: { action: "Terminate" } });
+    await backend.create(POOL, "workflows", {
+      name: "Audio Line",
+      primaryUri: "sip:audio@contoso.com",
+      active: true,
+      customMusicOnHoldFileId: ids.hold,
+      defaultAction: { action: "TransferToQueue", queueId: q.object.id, prompt: { audioFileId: ids.welcome } },
+    });
+    await backend.close();
+  });
+
+  it("simulates from the service with the recordings' names and the workflow's music on hold", async () => {
+    const r = await rgs("simulate", ["--endpoint", service.url, "--workflow", "Audio Line", "--at", "2026-12-03T10:00:00Z", "--agents", "sip:amy@contoso.com=busy", "--json"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Simulation;
+    expect(out.steps.map((s) => s.text)).toContain("plays the welcome message: ♪ welcome.wav");
+    expect(out.steps.find((s) => s.kind === "music")).toMatchObject({ music: { source: "workflow", audioFileId: ids.hold, fileName: "hold.wav" } });
+    const text = await rgs("simulate", ["--endpoint", service.url, "--workflow", "Audio Line", "--at", "2026-12-03T10:00:00Z"]);
+    expect(text.stdout).toContain("while it waits, the caller hears ♪ hold.wav, the workflow's music on hold");
+    expect(text.stdout).toContain("musicOnHold [doc]: a waiting caller hears the workflow's custom music on hold");
+  });
+
+  it("lints and draws from the service, and reads the same from an export file written by readPool", async () => {
+    const lint = await rgs("lint", ["--endpoint", service.url]);
+    expect(lint.stdout).toContain("warning: workflow 'Audio Line' defaultAction.prompt: the prompt plays ♪ welcome.wav and has no textToSpeech");
+    expect(lint.stdout).toContain("[audio-without-text]");
+    const d = await rgs("diagram", ["--endpoint", service.url, "--workflow", "Audio Line", "--format", "mermaid"]);
+    expect(d.status).toBe(0);
+    expect(d.stdout).toContain("welcome ♪ welcome.wav");
+    expect(d.stdout).toContain("hold ♪ hold.wav");
+    const backend = new HttpBackend({ endpoint: service.url, token: service.tokens.reader });
+    const file = join(dir, "audio.json");
+    writeFileSync(file, JSON.stringify(await readPool(backend, POOL)));
+    await backend.close();
+    const r = await rgs("simulate", ["--file", file, "--workflow", "Audio Line", "--at", "2026-12-03T10:00:00Z", "--json"], { RGS_TOKEN: undefined });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Simulation;
+    expect(out.steps.find((s) => s.kind === "music")?.text).toBe("while it waits, the caller hears ♪ hold.wav, the workflow's music on hold");
+  });
+
+  it("names the recordings a program declares as rgs.AudioFile, by file name, under Pulumi's mocks", async () => {
+    const program = join(dir, "audio-program");
+    mkdirSync(join(program, "audio"), { recursive: true });
+    writeFileSync(join(program, "audio", "greeting.wav"), welcome);
+    writeFileSync(join(program, "Pulumi.yaml"), "name: audio-program\nruntime: nodejs\n");
+    writeFileSync(
+      join(program, "index.ts"),
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'import * as rgs from "pulumi-rgs";',
+        'const greeting = new rgs.AudioFile("greeting", { source: new pulumi.asset.FileAsset("audio/greeting.wav"), fileName: "Greeting.wav" });',
+        'const g = new rgs.AgentGroup("g", { name: "G", agentsByUri: ["sip:amy@contoso.com"] });',
+        'const q = new rgs.Queue("q", { name: "Q", agentGroupIds: [g.id], timeoutThreshold: 60, timeoutAction: { action: "Terminate" } });',
+        'new rgs.Workflow("w", { name: "W", primaryUri: "sip:w@contoso.com", active: true, customMusicOnHoldFileId: greeting.id,',
+        '  defaultAction: { action: "TransferToQueue", queueId: q.id, prompt: { audioFileId: greeting.id, textToSpeech: "Hello." } } });',
+        "",
+      ].join("\n"),
+    );
+    symlinkSync(resolve(__dirname, "../../node_modules"), join(program, "node_modules"), "dir");
+    const r = await rgs("simulate", ["--program", program, "--pool", POOL, "--workflow", "W", "--at", "2026-12-03T10:00:00Z", "--agents", "sip:amy@contoso.com=busy", "--json"], { RGS_TOKEN: undefined });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Simulation;
+    expect(out.steps.map((s) => s.text)).toContain('plays the welcome message: ♪ Greeting.wav ("Hello.")');
+    expect(out.steps.find((s) => s.kind === "music")?.music).toMatchObject({ source: "workflow", fileName: "Greeting.wav" });
   });
 });
