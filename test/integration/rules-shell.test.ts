@@ -3,6 +3,7 @@
  * test/unit/schemas.test.ts and rules-http.test.ts, written to the cmdlet-level fake agent and
  * read back, so every valid case also proves that its values survive the cmdlets.
  */
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RgsError } from "../../sdk/errors";
 import type { KindName } from "../../sdk/model/kind";
@@ -14,6 +15,7 @@ const POOL = "pool01.contoso.com";
 let backend: ShellBackend;
 let fixtures: Fixtures;
 const fake = fakeAgentCommand();
+const audioStore = join(dirname(fake.stateFile), "audio");
 /** What each accepted case answered, read back past the cache at the end. */
 const accepted: { kind: KindName; object: Record<string, unknown> }[] = [];
 
@@ -22,7 +24,7 @@ async function create(kind: KindName, body: Record<string, unknown>): Promise<st
 }
 
 beforeAll(async () => {
-  backend = new ShellBackend({ command: fake.commandLine, env: fake.env, timeoutMs: 30_000 });
+  backend = new ShellBackend({ command: fake.commandLine, env: fake.env, timeoutMs: 30_000, audioStore });
   const ag = [await create("agent-groups", { name: "Fixture agents 1" }), await create("agent-groups", { name: "Fixture agents 2" })];
   fixtures = {
     agentGroupIds: [ag[0], ag[1]],
@@ -99,7 +101,7 @@ describe("rgs-model §20 rules, through the shell backend and the fake agent", (
 
   it("reads every accepted case back from the pool as it was answered", async () => {
     expect(accepted.length).toBeGreaterThan(10);
-    const reader = new ShellBackend({ command: fake.commandLine, env: fake.env, timeoutMs: 30_000 });
+    const reader = new ShellBackend({ command: fake.commandLine, env: fake.env, timeoutMs: 30_000, audioStore });
     try {
       for (const { kind, object } of accepted) expect(await reader.get(POOL, kind, String(object.id))).toEqual(object);
     } finally {
