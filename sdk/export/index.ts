@@ -47,7 +47,7 @@ export async function exportProject(backend: Backend, options: ExportOptions): P
 export function buildProject(snapshot: Snapshot, options: Omit<ExportOptions, "pools">): ExportResult {
   const program = generateProgram(snapshot, { moduleThreshold: options.moduleThreshold });
   const files: Record<string, string> = {
-    ...projectFiles({ ...options, pools: snapshot.pools }),
+    ...projectFiles({ ...options, pools: snapshot.pools, audio: (snapshot.audioFiles?.length ?? 0) > 0 }),
     ...program.files,
   };
   if (options.json) files[CONFIGURATION_FILE] = configurationJson(snapshot);

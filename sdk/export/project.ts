@@ -15,6 +15,8 @@ export interface ProjectOptions {
   endpoint?: string;
   /** The Management Shell agent's command line (`rgs:shell`), when it holds no secret. */
   shell?: string;
+  /** The project holds audio files' recordings under audio/. */
+  audio?: boolean;
   /** Versions the project's package.json pins. */
   versions: { pulumiRgs: string; pulumi: string; typescript: string; typesNode: string };
 }
@@ -94,6 +96,14 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     ...(options.pools.length > 1 ? ["Each resource names its pool; `rgs:pool` is the first, for resources added without one."] : []),
     "A reference `rgs export` could not write as a variable (a circle of queues, or an object missing from",
     "the pool) keeps its id, with a comment above the resource saying why.",
+    ...(options.audio
+      ? [
+          "",
+          "`audio/<pool>/` holds the recordings of the pool's audio files, each an `rgs.AudioFile` whose source is",
+          "that file; keep them with the program. The pool keeps one audio file per recording, so the first",
+          "`pulumi up` finds each one as it is, and replacing a file's bytes imports a new audio file.",
+        ]
+      : []),
     "",
   ].join("\n");
 

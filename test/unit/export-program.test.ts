@@ -379,6 +379,7 @@ describe("the project files", () => {
     expect(files["Pulumi.prod.yaml"]).toBe(`config:\n  rgs:endpoint: "http://rgs.contoso.com:8080"\n  rgs:pool: "${POOL_A}"\n`);
     expect(files["Pulumi.yaml"]).toContain("main: index.ts");
     expect(files["README.md"]).toContain("pulumi config set --secret rgs:token");
+    expect(files["README.md"]).toContain("`audio/<pool>/` holds the recordings of the pool's audio files");
     expect(Object.values(files).join("\n")).not.toMatch(/rgs:token:/);
   });
 
