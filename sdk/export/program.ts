@@ -176,7 +176,8 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
 
 function audioUses(o: ExportedObject) {
   try {
-    return audioFilesOf(o.kind, o.body as Record<string, unknown>);
+    // A body a real pool holds may lack a field added since (customMusicOnHoldFileId): no id, no use.
+    return audioFilesOf(o.kind, o.body as Record<string, unknown>).filter((u) => typeof u.id === "string");
   } catch {
     // As with references: a body the schema would not fill in plays nothing it can be found by.
     return [];

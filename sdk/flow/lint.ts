@@ -193,7 +193,7 @@ function audioWarnings(kind: "workflows" | "queues", o: FlowObject<"workflows" |
   const object = { kind, id: o.id, name: o.name };
   let uses: { id: string; path: string }[];
   try {
-    uses = audioFilesOf(kind, o as unknown as Record<string, unknown>);
+    uses = audioFilesOf(kind, o as unknown as Record<string, unknown>).filter((u) => typeof u.id === "string");
   } catch {
     return;
   }

@@ -186,12 +186,12 @@ function playPrompt(ctx: Ctx, prompt: Prompt | undefined, what: string, object: 
   if (!prompt) return;
   const id = prompt.audioFileId;
   const both = id !== undefined && prompt.textToSpeech !== undefined;
-  if (both && ctx.index.objects.audioFiles !== undefined && !ctx.index.audioFile(id)) {
-    step(
-      ctx,
-      { kind: "prompt", text: `plays ${what}: "${shorten(prompt.textToSpeech!, 120)}", the text in place of audio file ${id}, which is not in the pool`, object },
-      "audioFileBeforeText",
-    );
+  if (id !== undefined && ctx.index.objects.audioFiles !== undefined && !ctx.index.audioFile(id)) {
+    const text =
+      prompt.textToSpeech !== undefined
+        ? `"${shorten(prompt.textToSpeech, 120)}", the text in place of audio file ${id}, which is not in the pool`
+        : `nothing: audio file ${id} is not in the pool, and the prompt has no text to speak in its place`;
+    step(ctx, { kind: "prompt", text: `plays ${what}: ${text}`, object }, "audioFileBeforeText");
     return;
   }
   step(ctx, { kind: "prompt", text: `plays ${what}: ${promptText(prompt, 120, ctx.index.audioName)}`, object }, ...(both ? (["audioFileBeforeText"] as const) : []));
@@ -360,7 +360,11 @@ function askQuestion(ctx: Ctx, q: Question, path: string, owner: ObjectRef): Out
   const label = questionLabel(q, ctx);
   const at = { ...owner, field: path };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    step(ctx, { kind: "question", text: `asks ${label}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}: ${promptText(q.prompt, 120, ctx.index.audioName)}`, object: at });
+    step(
+      ctx,
+      { kind: "question", text: `asks ${label}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}: ${promptText(q.prompt, 120, ctx.index.audioName)}`, object: at },
+      ...(q.prompt.audioFileId !== undefined && q.prompt.textToSpeech !== undefined ? (["audioFileBeforeText"] as const) : []),
+    );
     const input = ctx.inputs.shift();
     const answerIndex =
       input === undefined

@@ -236,6 +236,19 @@ describe("an audio file that is not in the pool", () => {
   });
 });
 
+describe("a workflow stored before music on hold existed", () => {
+  it("exports without customMusicOnHoldFileId, its prompts' audio files still as variables", () => {
+    const snapshot = snapshotOf(
+      [{ key: "w", kind: "workflows", pool: POOL_A, body: { name: "Old", primaryUri: "sip:old@contoso.com", defaultAction: { action: "Terminate", prompt: { audioFileId: "@a" } } } }],
+      { unchecked: true, audio: [{ key: "a", pool: POOL_A, fileName: "a.wav", content: wav([1]) }] },
+    );
+    const program = generateProgram(snapshot);
+    expect(program.warnings).toEqual([]);
+    expect(program.text).toContain("prompt: { audioFileId: audioFileAWav.id }");
+    expect(program.text).not.toContain("customMusicOnHoldFileId");
+  });
+});
+
 describe("the files audio files are written to", () => {
   const file = (fileName: string, id: string, format: "wav" | "wma" = "wav", pool = POOL_A): ExportedAudioFile => ({ ...audioOf({ key: id, pool, fileName: "x.wav", content: wav([0]) }, id), fileName, format });
 

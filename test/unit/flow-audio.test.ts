@@ -84,6 +84,18 @@ describe("a prompt that plays an audio file", () => {
     const s = helpDesk(objects, "available");
     expect(s.steps.map((st) => st.text)).toContain(`plays the welcome message: "Welcome to the help desk.", the text in place of audio file ${WELCOME}, which is not in the pool`);
     expect(names(s)).toContain("audioFileBeforeText");
+    const silent = pool({ welcomeText: false }).objects;
+    silent.audioFiles = [];
+    expect(helpDesk(silent, "available").steps.map((st) => st.text)).toContain(
+      `plays the welcome message: nothing: audio file ${WELCOME} is not in the pool, and the prompt has no text to speak in its place`,
+    );
+  });
+
+  it("lints and simulates a workflow stored before music on hold existed, which has no customMusicOnHoldFileId", () => {
+    const { objects } = pool();
+    delete (objects.workflows[0] as { customMusicOnHoldFileId?: unknown }).customMusicOnHoldFileId;
+    expect(lintPool(objects, { now: NOW }).filter((x) => x.field === "customMusicOnHoldFileId")).toEqual([]);
+    expect(music(helpDesk(objects))[0].music).toEqual({ source: "pool-default-unknown" });
   });
 
   it("names a question asked by a recording after its file", () => {
