@@ -3,6 +3,7 @@
  * as fresh Import-CsRgsAudioFile steps and read back as audio file ids, through the cmdlet-level
  * fake agent as a real child process; and the gateway of `rgs serve --shell` over it.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, statSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -447,4 +448,37 @@ describe("audio files over HTTP in front of a pool (the routes, the gateway and 
     expect(await client.deleteAudioFile(POOL, id)).toBe(true);
     expect(await client.getAudioFile(POOL, id)).toBeUndefined();
   });
+});
+
+describe("rgs serve --shell", () => {
+  it("keeps the audio store in <data>/audio and says so when it starts listening", async () => {
+    const fake = fakeAgentCommand();
+    const data = join(dirname(fake.stateFile), "data");
+    const tokens = randomTokens();
+    const env: Record<string, string | undefined> = { ...process.env, ...fake.env, RGS_TOKENS: tokenSpec(tokens), TS_NODE_PROJECT: join(__dirname, "../../tsconfig.json") };
+    delete env.RGS_AUDIO_STORE;
+    const main = join(__dirname, "../../cli/main.ts");
+    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), main, "serve", "--port", "0", "--data", data, "--shell", fake.commandLine], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise((res) => child.once("exit", res));
+    open.push({ close: async () => (child.kill("SIGTERM"), void (await exited)) });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const listening = await new Promise<Record<string, string>>((res, rej) => {
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (c: string) => {
+        out += c;
+        const line = out.split("\n").find((l) => l.includes('"listening"'));
+        if (line) res(JSON.parse(line));
+      });
+      child.once("exit", (code) => rej(new Error(`rgs serve exited (${code}) before listening: ${stderr}`)));
+    });
+    expect(listening.audioStore).toBe(join(data, "audio"));
+    const client = new HttpBackend({ endpoint: `http://${listening.address.replace(/^http:\/\//, "")}`, token: tokens.operator });
+    const { audioFile } = await client.importAudioFile(POOL, welcome);
+    expect(statSync(join(data, "audio", POOL, `${audioFile.sha256}.wav`)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(data, "audio")).mode & 0o777).toBe(0o700);
+  }, 60_000);
 });
