@@ -125,7 +125,7 @@ async function readContent(backend: Backend, a: ExportedAudioFile): Promise<Expo
   const content = await backend.getAudioFileContent(a.pool, a.id);
   const what = `audio file ${a.id} (${JSON.stringify(a.fileName)}) of pool ${a.pool}`;
   if (content === undefined) {
-    throw new RgsError("not_found", `${what} was listed but its content is gone; it was deleted during the export, so export again`);
+    throw new RgsError("not_found", `${what} was listed but its content could not be read, as when it is deleted during the export; nothing was written, export again`);
   }
   const sha256 = createHash("sha256").update(content).digest("hex");
   if (sha256 !== a.sha256 || content.length !== a.size) {
