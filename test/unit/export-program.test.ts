@@ -441,7 +441,7 @@ describe("the project files", () => {
 
 describe("reading a backend", () => {
   /** A backend answering lists from the snapshot in pages of two, and each audio file's bytes. */
-  function pagedBackend(snapshot: Snapshot, options: { corrupt?: string } = {}) {
+  function pagedBackend(snapshot: Snapshot, options: { corrupt?: string; gone?: string } = {}) {
     const counter = { backend: undefined as unknown as Backend, lists: 0, audioLists: 0, contents: 0, reading: 0, mostAtOnce: 0, settings: 0 };
     const page = <T>(all: readonly T[], cursor: string | undefined) => {
       const from = Number(cursor ?? 0);
@@ -468,6 +468,7 @@ describe("reading a backend", () => {
         counter.reading--;
         const a = snapshot.audioFiles?.find((x) => x.pool === pool && x.id === id.toLowerCase());
         if (a?.fileName === options.corrupt) return wav([9, 9, 9]);
+        if (a?.fileName === options.gone) return undefined;
         return a?.content;
       },
       getSettings: async (pool: string) => {
@@ -520,6 +521,14 @@ describe("reading a backend", () => {
     await expect(readSnapshot(source.backend)).rejects.toMatchObject({
       code: "bad_response",
       message: expect.stringMatching(new RegExp(`^audio file ${idFor("spare")} \\("spare\\.wav"\\) of pool ${POOL_A.replace(/\./g, "\\.")} answered 50 bytes with SHA-256 [0-9a-f]{64}, but the service lists 52 bytes`)),
+    });
+  });
+
+  it("fails naming the audio file whose content is gone between the list and the read", async () => {
+    const source = pagedBackend(snapshotOf(richConfiguration(), { audio: richAudio() }), { gone: "welcome.wav" });
+    await expect(readSnapshot(source.backend)).rejects.toMatchObject({
+      code: "not_found",
+      message: expect.stringContaining('"welcome.wav") of pool pool01.contoso.com was listed but its content could not be read'),
     });
   });
 
