@@ -11,12 +11,13 @@ import { connectionFromConfig, type Connection } from "./connection";
 import { AUDIO_FILES } from "../sdk/model/audio-file";
 import { checkAudio, createAudio, diffAudio, readAudio, removeAudio } from "./audio-lifecycle";
 import { check, create, diff, read, remove, update } from "./lifecycle";
+import { checkSettings, createSettings, diffSettings, readSettings, removeSettings, updateSettings } from "./settings-lifecycle";
 import "./shell";
 
 type Props = Record<string, unknown>;
 
-/** What a shim serves: a kind of the registry, or audio files, which are uploaded rather than written. */
-export type ShimKind = KindName | typeof AUDIO_FILES;
+/** What a shim serves: a kind of the registry, audio files (uploaded rather than written), or a pool's settings. */
+export type ShimKind = KindName | typeof AUDIO_FILES | "settings";
 
 /** The methods of a dynamic provider, as the serialized shim names them. */
 export interface Methods {
@@ -40,7 +41,8 @@ export function call(kind: ShimKind, method: keyof Methods, args: unknown[]): Pr
     configured = connectionFromConfig((a[0] as pulumi.dynamic.ConfigureRequest).config);
     return Promise.resolve();
   }
-  return kind === AUDIO_FILES ? callAudio(method, a) : callKind(kind, method, a);
+  if (kind === AUDIO_FILES) return callAudio(method, a);
+  return kind === "settings" ? callSettings(method, a) : callKind(kind, method, a);
 }
 
 function callKind(kind: KindName, method: Exclude<keyof Methods, "configure">, a: [never, never, never]): Promise<unknown> {
@@ -76,6 +78,24 @@ function callAudio(method: Exclude<keyof Methods, "configure">, a: [never, never
       return Promise.resolve({ outs: a[1] });
     case "delete":
       return removeAudio(configured, a[0], a[1]);
+  }
+  return Promise.reject(new Error(`the provider has no method ${String(method)}`));
+}
+
+function callSettings(method: Exclude<keyof Methods, "configure">, a: [never, never, never]): Promise<unknown> {
+  switch (method) {
+    case "check":
+      return checkSettings(configured, a[1]);
+    case "diff":
+      return diffSettings(a[1], a[2]);
+    case "create":
+      return createSettings(configured, a[0]);
+    case "read":
+      return readSettings(configured, a[0], a[1] ?? {});
+    case "update":
+      return updateSettings(configured, a[1], a[2]);
+    case "delete":
+      return removeSettings(configured, a[0], a[1]);
   }
   return Promise.reject(new Error(`the provider has no method ${String(method)}`));
 }

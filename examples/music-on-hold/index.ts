@@ -35,4 +35,8 @@ export const workflow = new rgs.Workflow("reception-line", {
   },
 }).id;
 
+// The pool's own settings: music for workflows without their own, and a shorter ringback grace
+// period. Writing them needs a token of role admin.
+new rgs.ServiceSettings("settings", { agentRingbackGracePeriod: 30, defaultMusicOnHoldFileId: music.id });
+
 export const recordings = { welcome: welcome.sha256, music: music.sha256, goodbye: goodbye.sha256 };

@@ -20,6 +20,7 @@ let service: RunningService;
 let project: Project;
 let stack: Stack;
 let api: HttpBackend;
+let goodbye: Buffer;
 
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const audioDir = () => join(project.dir, "audio");
@@ -38,9 +39,11 @@ beforeAll(async () => {
   service = await startService({ pools: [POOL] });
   api = new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 });
   project = copyProject("examples/music-on-hold");
+  goodbye = readFileSync(join(project.dir, "audio", "goodbye.wav"));
   stack = await selectStack(project, "dev");
   await stack.setConfig("rgs:endpoint", { value: service.url });
-  await stack.setConfig("rgs:token", { value: service.tokens.operator, secret: true });
+  // The example writes the pool's settings, which takes an admin.
+  await stack.setConfig("rgs:token", { value: service.tokens.admin, secret: true });
   await stack.setConfig("rgs:pool", { value: POOL });
 }, 1_800_000);
 
@@ -53,7 +56,7 @@ describe("recordings with the Pulumi CLI", () => {
   it("imports each recording once and points the prompts and the music on hold at them", async () => {
     const up = await stack.up();
     expect(up.summary.result).toBe("succeeded");
-    expect(up.summary.resourceChanges?.create).toBe(7); // three recordings, three objects and the stack
+    expect(up.summary.resourceChanges?.create).toBe(8); // three recordings, three objects, the settings and the stack
     const files = await audioFiles();
     const byName = Object.fromEntries(files.map((f) => [f.fileName, f]));
     expect(Object.keys(byName).sort()).toEqual(["Contoso hold music.wav", "goodbye.wav", "welcome.wav"]);
@@ -74,11 +77,12 @@ describe("recordings with the Pulumi CLI", () => {
     expect(workflow.defaultAction?.prompt).toEqual({ audioFileId: byName["welcome.wav"].id, textToSpeech: "Welcome to Contoso." });
     const [queue] = (await api.list(POOL, "queues")).items;
     expect(queue.timeoutAction?.prompt?.audioFileId).toBe(byName["goodbye.wav"].id);
+    expect(await api.getSettings(POOL)).toMatchObject({ agentRingbackGracePeriod: 30, disableCallContext: false, defaultMusicOnHoldFileId: byName["Contoso hold music.wav"].id });
   });
 
   it("plans nothing for unchanged recordings", async () => {
     const preview = await stack.preview();
-    expect(preview.changeSummary).toEqual({ same: 7 });
+    expect(preview.changeSummary).toEqual({ same: 8 });
   });
 
   it("replaces a changed recording and moves its user to the new audio file before deleting the old", async () => {
@@ -89,7 +93,7 @@ describe("recordings with the Pulumi CLI", () => {
 
     const events: EngineEvent[] = [];
     const preview = await stack.preview({ onEvent: (e) => events.push(e) });
-    expect(preview.changeSummary).toEqual({ same: 5, replace: 1, update: 1 });
+    expect(preview.changeSummary).toEqual({ same: 6, replace: 1, update: 1 });
     // The new audio file first, then its user moves to it, then the old one goes.
     const steps = planned(events)
       .filter((p) => p.op !== "same")
@@ -99,14 +103,14 @@ describe("recordings with the Pulumi CLI", () => {
     expect(steps.indexOf("update Workflow")).toBeLessThan(steps.indexOf("delete-replaced AudioFile"));
 
     const up = await stack.up();
-    expect(up.summary.resourceChanges).toEqual({ same: 5, replace: 1, update: 1 });
+    expect(up.summary.resourceChanges).toEqual({ same: 6, replace: 1, update: 1 });
     const after = await audioFiles();
     const newWelcome = after.find((f) => f.fileName === "welcome.wav")!;
     expect(newWelcome.sha256).toBe(sha(bytes));
     expect(after.some((f) => f.id === oldWelcome.id)).toBe(false);
     const [workflow] = (await api.list(POOL, "workflows")).items;
     expect(workflow.defaultAction?.prompt?.audioFileId).toBe(newWelcome.id);
-    expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 8 });
   });
 
   it("refuses at preview a recording Lync would not play, naming the file and what it found", async () => {
@@ -131,11 +135,22 @@ describe("recordings with the Pulumi CLI", () => {
     expect(readFileSync(index, "utf8")).toContain("goodbye");
   });
 
-  it("deletes the recordings after their users on destroy", async () => {
-    writeFileSync(join(audioDir(), "goodbye.wav"), wav({ sampleRate: 16000, seconds: 0.3, tone: 5 }));
+  it("finds settings changed outside Pulumi with refresh and puts them back with up", async () => {
+    writeFileSync(join(audioDir(), "goodbye.wav"), goodbye);
+    const s = await api.getSettings(POOL);
+    await api.updateSettings(POOL, { agentRingbackGracePeriod: 90, defaultMusicOnHoldFileId: null }, s.etag);
+    const refresh = await stack.refresh();
+    expect(refresh.summary.resourceChanges?.update).toBe(1);
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toEqual({ same: 7, update: 1 });
+    expect(await api.getSettings(POOL)).toMatchObject({ agentRingbackGracePeriod: 30, defaultMusicOnHoldFileId: s.defaultMusicOnHoldFileId });
+  });
+
+  it("deletes the recordings after their users on destroy, and puts Lync's default settings back", async () => {
     const destroy = await stack.destroy();
     expect(destroy.summary.result).toBe("succeeded");
     expect(await audioFiles()).toEqual([]);
     expect((await api.list(POOL, "workflows")).items).toEqual([]);
+    expect(await api.getSettings(POOL)).toMatchObject({ agentRingbackGracePeriod: 60, disableCallContext: false, defaultMusicOnHoldFileId: null });
   });
 });
