@@ -2,7 +2,8 @@
  * A Pulumi program's declared objects, before anything is deployed: the program runs under
  * Pulumi's mocks (pulumi.runtime.setMocks), which record each resource and give it an id, so
  * references between resources resolve as they would after `pulumi up`. Its audio files are known
- * by the file names they are declared with; the pool's other audio files and its settings are not.
+ * by the file names they are declared with, and its settings when it declares rgs.ServiceSettings;
+ * the pool's other audio files are not.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -109,6 +110,7 @@ function resolveMain(root: string, main: string | undefined): string {
 }
 
 const AUDIO_FILE_TYPE = "pulumi-nodejs:dynamic/rgs:AudioFile";
+const SETTINGS_TYPE = "pulumi-nodejs:dynamic/rgs:ServiceSettings";
 
 /**
  * An rgs.AudioFile as call flows name it: its file name (given, or the source's base name) and,
@@ -139,10 +141,16 @@ async function collect(declared: MockResourceArgs[], defaultPool: string | undef
   };
   for (const r of declared) {
     const kind: KindName | undefined = kindOf.get(r.type);
-    if (kind === undefined && r.type !== AUDIO_FILE_TYPE) continue;
+    if (kind === undefined && r.type !== AUDIO_FILE_TYPE && r.type !== SETTINGS_TYPE) continue;
     const pool = typeof r.inputs.pool === "string" ? r.inputs.pool.toLowerCase() : defaultPool?.toLowerCase();
     if (pool === undefined) {
       problems.push({ path: r.name, message: "has no pool: set pool on the resource, rgs:pool in the stack config (--stack), or RGS_POOL" });
+      continue;
+    }
+    if (r.type === SETTINGS_TYPE) {
+      const music = r.inputs.defaultMusicOnHoldFileId ?? null;
+      if (music !== null && typeof music !== "string") problems.push({ path: `${r.name}.defaultMusicOnHoldFileId`, message: "must be an audio file's id or null" });
+      else poolOf(pool).settings = { defaultMusicOnHoldFileId: music };
       continue;
     }
     if (kind === undefined) {

@@ -356,7 +356,25 @@ describe("audio files: prompts by file name and the music a waiting caller hears
     expect(out.steps.find((s) => s.kind === "music")?.text).toBe("while it waits, the caller hears ♪ hold.wav, the workflow's music on hold");
   });
 
-  it("names the recordings a program declares as rgs.AudioFile, by file name, under Pulumi's mocks", async () => {
+  it("plays the pool's default music from the service's settings to a workflow that names none", async () => {
+    const admin = new HttpBackend({ endpoint: service.url, token: service.tokens.admin });
+    await admin.updateSettings(POOL, { defaultMusicOnHoldFileId: ids.hold });
+    try {
+      const r = await rgs("simulate", ["--endpoint", service.url, "--workflow", "Help Desk", "--at", "2026-12-03T10:00:00Z", "--json"]);
+      expect(r.stderr).toBe("");
+      expect((JSON.parse(r.stdout) as Simulation).steps.find((s) => s.kind === "music")).toMatchObject({
+        text: "while it waits, the caller hears ♪ hold.wav, the pool's default music on hold (the workflow names none)",
+        music: { source: "pool-default", audioFileId: ids.hold, fileName: "hold.wav" },
+      });
+    } finally {
+      await admin.updateSettings(POOL, { defaultMusicOnHoldFileId: null });
+      await admin.close();
+    }
+    const r = await rgs("simulate", ["--endpoint", service.url, "--workflow", "Help Desk", "--at", "2026-12-03T10:00:00Z", "--json"]);
+    expect((JSON.parse(r.stdout) as Simulation).steps.find((s) => s.kind === "music")?.music).toEqual({ source: "server" });
+  });
+
+  it("names the recordings a program declares as rgs.AudioFile, by file name, and reads its rgs.ServiceSettings, under Pulumi's mocks", async () => {
     const program = join(dir, "audio-program");
     mkdirSync(join(program, "audio"), { recursive: true });
     writeFileSync(join(program, "audio", "greeting.wav"), welcome);
@@ -371,6 +389,8 @@ describe("audio files: prompts by file name and the music a waiting caller hears
         'const q = new rgs.Queue("q", { name: "Q", agentGroupIds: [g.id], timeoutThreshold: 60, timeoutAction: { action: "Terminate" } });',
         'new rgs.Workflow("w", { name: "W", primaryUri: "sip:w@contoso.com", active: true, customMusicOnHoldFileId: greeting.id,',
         '  defaultAction: { action: "TransferToQueue", queueId: q.id, prompt: { audioFileId: greeting.id, textToSpeech: "Hello." } } });',
+        'new rgs.Workflow("w2", { name: "W2", primaryUri: "sip:w2@contoso.com", active: true, defaultAction: { action: "TransferToQueue", queueId: q.id } });',
+        'new rgs.ServiceSettings("settings", { defaultMusicOnHoldFileId: greeting.id });',
         "",
       ].join("\n"),
     );
@@ -380,5 +400,10 @@ describe("audio files: prompts by file name and the music a waiting caller hears
     const out = JSON.parse(r.stdout) as Simulation;
     expect(out.steps.map((s) => s.text)).toContain('plays the welcome message: ♪ Greeting.wav ("Hello.")');
     expect(out.steps.find((s) => s.kind === "music")?.music).toMatchObject({ source: "workflow", fileName: "Greeting.wav" });
+    const byDefault = await rgs("simulate", ["--program", program, "--pool", POOL, "--workflow", "W2", "--at", "2026-12-03T10:00:00Z", "--json"], { RGS_TOKEN: undefined });
+    expect(byDefault.stderr).toBe("");
+    expect((JSON.parse(byDefault.stdout) as Simulation).steps.find((s) => s.kind === "music")?.text).toBe(
+      "while it waits, the caller hears ♪ Greeting.wav, the pool's default music on hold (the workflow names none)",
+    );
   });
 });
