@@ -17,6 +17,8 @@ export interface Fixtures {
   otherQueueId: string;
   hoursId: string;
   holidaySetId: string;
+  /** Two audio files of the pool. */
+  audioFileIds: [string, string];
 }
 
 export interface Problem {
@@ -446,8 +448,24 @@ valid(12, "workflows", "a prompt of 4096 characters", (f) => ({ defaultAction: t
 invalid(12, "workflows", "a prompt of 4097 characters", (f) => ({ defaultAction: toQueue(f, { prompt: tts("w".repeat(4097)) }) }), [
   ["defaultAction.prompt.textToSpeech", /must be at most 4096 characters \(got "w+"\.\.\. \(4097 characters\)\)/],
 ]);
-valid(12, "queues", "a prompt with an audio file only", { timeoutAction: { action: "Terminate", prompt: { audioFileId: "closed.wav" } } });
-valid(12, "queues", "a prompt with text and an audio file", { timeoutAction: { action: "Terminate", prompt: { textToSpeech: "Bye.", audioFileId: "bye.wma" } } });
+valid(12, "queues", "a prompt with an audio file only", (f) => ({ timeoutAction: { action: "Terminate", prompt: { audioFileId: f.audioFileIds[0] } } }));
+valid(12, "queues", "a prompt with text and an audio file", (f) => ({ timeoutAction: { action: "Terminate", prompt: { textToSpeech: "Bye.", audioFileId: f.audioFileIds[1] } } }));
+valid(
+  12,
+  "workflows",
+  "music on hold of its own and audio prompts in a question",
+  (f) => ({
+    customMusicOnHoldFileId: f.audioFileIds[0].toUpperCase(),
+    ...ivr((g) => question([{ dtmfResponse: "1", action: toQueue(g) }], { prompt: { audioFileId: f.audioFileIds[1] }, noAnswerPrompt: { audioFileId: f.audioFileIds[0], textToSpeech: "Sorry." } }))(f),
+  }),
+  (f) => ({ customMusicOnHoldFileId: f.audioFileIds[0] }),
+);
+invalid(12, "queues", "an audio file named by its file name, not its id", { timeoutAction: { action: "Terminate", prompt: { audioFileId: "closed.wav" } } }, [
+  ["timeoutAction.prompt.audioFileId", /must be the id \(a GUID\) of an object in the same pool \(got "closed.wav"\)/],
+]);
+invalid(12, "workflows", "music on hold named by its file name", { customMusicOnHoldFileId: "hold.wma" }, [
+  ["customMusicOnHoldFileId", /must be the id \(a GUID\) of an object in the same pool \(got "hold.wma"\)/],
+]);
 invalid(12, "queues", "an empty prompt", { timeoutAction: { action: "Terminate", prompt: {} } }, [
   ["timeoutAction.prompt", /a prompt needs textToSpeech, audioFileId or both/],
 ]);
@@ -527,7 +545,11 @@ valid(13, "holiday-sets", "a holiday without a name (New-CsRgsHoliday makes it o
 
 // ---- 14. Service settings ----
 
-valid(14, "settings", "defaults are filled in", {}, { agentRingbackGracePeriod: 60, disableCallContext: false });
+valid(14, "settings", "defaults are filled in", {}, { agentRingbackGracePeriod: 60, disableCallContext: false, defaultMusicOnHoldFileId: null });
+valid(14, "settings", "a default music on hold", (f) => ({ defaultMusicOnHoldFileId: f.audioFileIds[1] }), (f) => ({ defaultMusicOnHoldFileId: f.audioFileIds[1] }));
+invalid(14, "settings", "a default music on hold named by its file name", { defaultMusicOnHoldFileId: "x.wav" }, [
+  ["defaultMusicOnHoldFileId", /must be the id \(a GUID\) of an object in the same pool \(got "x.wav"\)/],
+]);
 valid(14, "settings", "agentRingbackGracePeriod 30", { agentRingbackGracePeriod: 30 }, { agentRingbackGracePeriod: 30 });
 valid(14, "settings", "agentRingbackGracePeriod 600 and call context off", { agentRingbackGracePeriod: 600, disableCallContext: true }, {
   agentRingbackGracePeriod: 600,
@@ -547,6 +569,7 @@ export const SCHEMA_FIXTURES: Fixtures = {
   otherQueueId: "6ec0bd7f-11c0-43da-975e-2a8ad9ebae0b",
   hoursId: "9a3f1e2c-4b5d-4e6f-8a7b-1c2d3e4f5a6b",
   holidaySetId: "c56a4180-65aa-42ec-a945-5fd21dec0538",
+  audioFileIds: ["3f2504e0-4f89-41d3-9a0c-0305e82c3301", "5f3a8c1e-2b7d-4e9a-8c6f-1d2e3f4a5b6c"],
 };
 
 /** The body a case sends, as JSON would carry it. */

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseBody, caseName, RULE_CASES, type Fixtures, type RuleCase } from "../cases/rules";
+import { wav } from "../helpers/audio";
 import { call, expectError } from "../helpers/http";
 import { startService, type RunningService } from "../helpers/service";
 
@@ -29,8 +30,19 @@ beforeAll(async () => {
       name: "Fixture holidays",
       holidays: [{ name: "New Year", startDate: "2027-01-01T00:00:00", endDate: "2027-01-02T00:00:00" }],
     }),
+    audioFileIds: [await upload("closed.wav", wav({ tone: 1 })), await upload("bye.wav", wav({ tone: 2 }))],
   };
 });
+
+async function upload(fileName: string, bytes: Uint8Array): Promise<string> {
+  const res = await fetch(`${svc.url}${P}/audio-files`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${svc.tokens.operator}`, "content-type": "audio/wav", "x-file-name": fileName },
+    body: bytes,
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
 
 afterAll(async () => {
   await svc?.stop();
