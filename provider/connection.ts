@@ -15,11 +15,19 @@ export interface Connection {
   token?: string;
   shell?: string;
   pool?: string;
+  /** Where the shell backend keeps recordings (sdk/shell/audio-store.ts); its default when empty. */
+  audioStore?: string;
 }
 
-/** Reads connection settings from stack config (`rgs:endpoint`, `rgs:token`, `rgs:shell`, `rgs:pool`). */
+/** Reads connection settings from stack config (`rgs:endpoint`, `rgs:token`, `rgs:shell`, `rgs:pool`, `rgs:audioStore`). */
 export function connectionFromConfig(config: pulumi.dynamic.Config): Connection {
-  return { endpoint: config.get("rgs:endpoint"), token: config.get("rgs:token"), shell: config.get("rgs:shell"), pool: config.get("rgs:pool") };
+  return {
+    endpoint: config.get("rgs:endpoint"),
+    token: config.get("rgs:token"),
+    shell: config.get("rgs:shell"),
+    pool: config.get("rgs:pool"),
+    audioStore: config.get("rgs:audioStore"),
+  };
 }
 
 /** The environment wins over stack config, so CI and a destroy after a credentials change work. */
@@ -29,6 +37,7 @@ export function resolveConnection(conn: Connection | undefined): Required<Connec
     token: process.env.RGS_TOKEN || conn?.token || "",
     shell: process.env.RGS_SHELL || conn?.shell || "",
     pool: process.env.RGS_POOL || conn?.pool || "",
+    audioStore: process.env.RGS_AUDIO_STORE || conn?.audioStore || "",
   };
 }
 
@@ -65,7 +74,7 @@ export function backendFor(conn: Connection | undefined): Backend {
       "no Response Group service endpoint and no Management Shell: run `pulumi config set rgs:endpoint http://host:port` (or set RGS_ENDPOINT), or `pulumi config set rgs:shell '<agent command>'` (or set RGS_SHELL)",
     );
   }
-  const key = createHash("sha256").update(JSON.stringify([c.endpoint, c.shell, c.token])).digest("hex");
+  const key = createHash("sha256").update(JSON.stringify([c.endpoint, c.shell, c.token, c.audioStore])).digest("hex");
   let backend = backends.get(key);
   if (!backend) {
     const make = c.shell ? makers.shell : makers.endpoint;

@@ -5,4 +5,4 @@
 import { ShellBackend } from "../sdk/shell/index";
 import { registerShellBackend } from "./connection";
 
-registerShellBackend((c) => new ShellBackend({ command: c.shell }));
+registerShellBackend((c) => new ShellBackend({ command: c.shell, audioStore: c.audioStore || undefined }));

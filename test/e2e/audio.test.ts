@@ -10,7 +10,9 @@ import { join } from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpBackend } from "../../sdk/http-client";
+import { ShellBackend } from "../../sdk/shell/index";
 import { wav } from "../helpers/audio";
+import { fakeAgentCommand, type FakeAgentCommand } from "../helpers/fake-agent/spawn";
 import { startService, type RunningService } from "../helpers/service";
 import { copyProject, selectStack, type Project } from "../helpers/pulumi";
 
@@ -152,5 +154,75 @@ describe("recordings with the Pulumi CLI", () => {
     expect(await audioFiles()).toEqual([]);
     expect((await api.list(POOL, "workflows")).items).toEqual([]);
     expect(await api.getSettings(POOL)).toMatchObject({ agentRingbackGracePeriod: 60, disableCallContext: false, defaultMusicOnHoldFileId: null });
+  });
+});
+
+describe.each(["rgs:shell", "rgs serve --shell"] as const)("recordings on a pool through %s", (route) => {
+  let agent: FakeAgentCommand;
+  let shellService: RunningService | undefined;
+  let shellProject: Project;
+  let shellStack: Stack;
+  let store: string;
+  // A second administrator's shell with its own audio store: it sees the pool, not our recordings.
+  const outside = async <T>(read: (b: ShellBackend) => Promise<T>): Promise<T> => {
+    const b = new ShellBackend({ command: agent.commandLine, env: agent.env, audioStore: join(shellProject.stateDir, "outside-audio") });
+    try {
+      return await read(b);
+    } finally {
+      await b.close();
+    }
+  };
+
+  beforeAll(async () => {
+    agent = fakeAgentCommand({ pools: [POOL] });
+    shellProject = copyProject("examples/music-on-hold");
+    store = join(shellProject.stateDir, "audio");
+    if (route === "rgs serve --shell") {
+      shellService = await startService({ pools: [POOL], shell: agent.commandLine, env: { ...agent.env, RGS_AUDIO_STORE: store } });
+      shellStack = await selectStack(shellProject, "lab");
+      await shellStack.setConfig("rgs:endpoint", { value: shellService.url });
+      await shellStack.setConfig("rgs:token", { value: shellService.tokens.admin, secret: true });
+    } else {
+      shellStack = await selectStack(shellProject, "lab", { env: agent.env });
+      await shellStack.setConfig("rgs:shell", { value: agent.commandLine });
+      await shellStack.setConfig("rgs:audioStore", { value: store });
+    }
+    await shellStack.setConfig("rgs:pool", { value: POOL });
+  }, 1_800_000);
+
+  afterAll(async () => {
+    await shellService?.stop();
+    shellProject?.cleanup();
+  });
+
+  it("imports each recording into every prompt and music on hold that plays it, and plans nothing after", async () => {
+    const up = await shellStack.up();
+    expect(up.summary.resourceChanges?.create).toBe(8);
+    // The pool holds imports only: each embedded where it plays, under the file name given.
+    const [workflow] = await outside((b) => b.list(POOL, "workflows").then((p) => p.items));
+    const raw = JSON.parse(readFileSync(agent.stateFile, "utf8")) as unknown;
+    const names = JSON.stringify(raw).match(/"OriginalFileName":"[^"]+"/g) ?? [];
+    expect([...new Set(names)].sort()).toEqual(['"OriginalFileName":"Contoso hold music.wav"', '"OriginalFileName":"goodbye.wav"', '"OriginalFileName":"welcome.wav"']);
+    expect(workflow.customMusicOnHoldFileId).toMatch(/^[0-9a-f-]{36}$/);
+    // Our own store names the imports by the recordings' ids.
+    const ours = new ShellBackend({ command: agent.commandLine, env: agent.env, audioStore: store });
+    try {
+      const files = (await ours.listAudioFiles(POOL)).items;
+      const music = files.find((f) => f.fileName === "Contoso hold music.wav")!;
+      expect(music.sha256).toBe(sha(readFileSync(join(shellProject.dir, "audio", "hold-music.wav"))));
+      const [w] = (await ours.list(POOL, "workflows")).items;
+      expect(w.customMusicOnHoldFileId).toBe(music.id);
+      expect((await ours.getSettings(POOL)).defaultMusicOnHoldFileId).toBe(music.id);
+    } finally {
+      await ours.close();
+    }
+    expect((await shellStack.preview()).changeSummary).toEqual({ same: 8 });
+  });
+
+  it("destroys the objects, puts the default settings back and forgets the recordings", async () => {
+    const destroy = await shellStack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+    expect(await outside((b) => b.list(POOL, "workflows").then((p) => p.items))).toEqual([]);
+    expect(await outside((b) => b.getSettings(POOL))).toMatchObject({ agentRingbackGracePeriod: 60, defaultMusicOnHoldFileId: null });
   });
 });
