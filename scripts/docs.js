@@ -102,6 +102,29 @@ for (const [kind, def] of Object.entries(sdk.KINDS)) {
   if (def.uniqueAcrossPools.length > 0) facts.push("A change of `pool` deletes the old object before creating the new one, since its unique values must be free first.");
   out.push(`## ${def.typeName}`, "", `${jsonSchema(def.schema).description || ""}`, "", facts.join(" "), "", table(def.schema), "");
 }
+{
+  const mb = (n) => `${n / (1024 * 1024)} MB (${n} bytes)`;
+  out.push(
+    "## AudioFile",
+    "",
+    "A recording that prompts (`audioFileId`), a workflow's `customMusicOnHoldFileId` and the settings' `defaultMusicOnHoldFileId` play (Import-CsRgsAudioFile). Service collection: `/v1/pools/{pool}/audio-files`, uploaded as raw bytes with `Content-Type` and `X-File-Name`.",
+    "",
+    "| argument | type | default | description |",
+    "| --- | --- | --- | --- |",
+    "| `source` | string or `pulumi.asset.FileAsset` | required | The recording: a path relative to the program, or a FileAsset. Read at `pulumi preview`; its SHA-256 drives the diff, and new bytes replace the audio file. |",
+    "| `fileName` | string (≤ 255) | the source's base name | Kept as Lync's OriginalFileName; ends in `.wav` or `.wma`, no folder. |",
+    "| `pool` | string | `rgs:pool` | Changing it replaces the audio file. |",
+    "",
+    `Formats: ${Object.entries(sdk.AUDIO_CONTENT_TYPES).map(([t, f]) => `\`${t}\` (${f})`).join(", ")}. WAV: 8- or 16-bit, LPCM, A-law or µ-law, mono or stereo, at most ${mb(sdk.MAX_WAV_BYTES)}, as Lync documents. WMA: read by its ASF header, audio streams only, at most ${mb(sdk.MAX_WMA_BYTES)}, a limit of this service (Lync documents none). A pool keeps each recording once: the same bytes answer the audio file that holds them.`,
+    "",
+    `Outputs: ${Object.keys(sdk.AudioFileView.shape).filter((k) => !["id", "ownerPool", "createdAt"].includes(k)).map((k) => `\`${k}\``).join(", ")}, \`pool\`.`,
+    "",
+    "## ServiceSettings",
+    "",
+    "A pool's Response Group settings (Set-CsRgsConfiguration) as a resource: one per pool. Creating it writes the declared settings over the pool's (a setting left out takes its default); destroying it puts the defaults back. Writing settings needs a token of role admin. Its fields are those of [Settings](#settings), plus `pool`.",
+    "",
+  );
+}
 out.push("## Call actions", "", "A call action is `{action, prompt?, queueId?, question?, uri?}`. Which actions a place allows:", "");
 for (const [where, schema] of ACTIONS) {
   const action = z.toJSONSchema(schema, { io: "output", unrepresentable: "any", reused: "inline", cycles: "ref" }).properties.action;
