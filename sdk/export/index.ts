@@ -12,9 +12,9 @@ import { readSnapshot, type Snapshot } from "./snapshot";
 
 export { AUDIO_DIR, audioPaths, safeFileName } from "./audio";
 export { assignNames, slugOf, type Names } from "./names";
-export { configurationJson, declaredFields } from "./normalize";
+export { configurationJson, declaredFields, declaredSettings } from "./normalize";
 export { plan, type Planned, type Resolution } from "./order";
-export { generateProgram, type ExportWarning, type Program, type ProgramOptions } from "./program";
+export { generateProgram, SETTINGS, type ExportWarning, type Program, type ProgramOptions } from "./program";
 export { isStackName, projectFiles, projectNameOf, type ProjectOptions } from "./project";
 export { readSnapshot, type ExportedAudioFile, type ExportedObject, type ReadOptions, type Snapshot } from "./snapshot";
 
@@ -47,7 +47,7 @@ export async function exportProject(backend: Backend, options: ExportOptions): P
 export function buildProject(snapshot: Snapshot, options: Omit<ExportOptions, "pools">): ExportResult {
   const program = generateProgram(snapshot, { moduleThreshold: options.moduleThreshold });
   const files: Record<string, string> = {
-    ...projectFiles({ ...options, pools: snapshot.pools, audio: (snapshot.audioFiles?.length ?? 0) > 0 }),
+    ...projectFiles({ ...options, pools: snapshot.pools, audio: (snapshot.audioFiles?.length ?? 0) > 0, settings: program.settings > 0 }),
     ...program.files,
   };
   if (options.json) files[CONFIGURATION_FILE] = configurationJson(snapshot);

@@ -5,6 +5,7 @@
 import { stableJson } from "../json";
 import { AUDIO_FILES, fieldsOf, kindDef } from "../model/index";
 import { KIND_NAMES, type KindName } from "../model/kind";
+import { SettingsSchema } from "../model/settings";
 import { audioKey, audioPaths } from "./audio";
 import type { ExportedObject, Snapshot } from "./snapshot";
 
@@ -43,6 +44,21 @@ export function declaredFields(kind: KindName, body: Readonly<Record<string, unk
       if (!(field in out) && body[field] !== undefined) out[field] = body[field];
     }
     return Object.fromEntries(keys.filter((k) => k in out).map((k) => [k, out[k]]));
+  }
+  return out;
+}
+
+/**
+ * The settings a program must declare to reproduce a pool's: those that differ from Lync's
+ * defaults, in the schema's order; none when the pool keeps every default.
+ */
+export function declaredSettings(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const defaults = SettingsSchema.parse({}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(SettingsSchema.shape)) {
+    const v = settings[k];
+    if (v === undefined || stableJson(v) === stableJson(defaults[k])) continue;
+    out[k] = v;
   }
   return out;
 }

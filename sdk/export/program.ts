@@ -3,14 +3,16 @@
  * own printer, so every name and prompt is a correct string literal whatever it holds.
  *
  * Audio files come first, each an rgs.AudioFile whose source is the recording written beside the
- * program (audio.ts); prompts and music on hold reference them as variables.
+ * program (audio.ts); prompts and music on hold reference them as variables. A pool's settings
+ * follow as an rgs.ServiceSettings when they differ from Lync's defaults, since they may play one
+ * of those audio files as the default music on hold.
  */
 import ts from "typescript";
 import { AUDIO_FILES, audioFilesOf } from "../model/index";
 import { KIND_NAMES, type KindName } from "../model/kind";
 import { AUDIO_DIR, audioKey, audioPaths, baseName } from "./audio";
-import { assignNames, keyOf, typeNameOf, type ExportedKind, type Names } from "./names";
-import { compareText, declaredFields, labelOf, nameOf } from "./normalize";
+import { assignNames, keyOf, slugOf, typeNameOf, type ExportedKind, type Names } from "./names";
+import { compareText, declaredFields, declaredSettings, labelOf, nameOf } from "./normalize";
 import { plan, type Planned } from "./order";
 import type { ExportedAudioFile, ExportedObject, Snapshot } from "./snapshot";
 
@@ -18,7 +20,8 @@ import type { ExportedAudioFile, ExportedObject, Snapshot } from "./snapshot";
 export interface ExportWarning {
   readonly code: "reference_not_found" | "queue_cycle" | "audio_file_not_found";
   readonly pool: string;
-  readonly kind: KindName;
+  /** `settings` for the pool's Response Group settings, whose id and name are the pool's FQDN. */
+  readonly kind: KindName | typeof SETTINGS;
   readonly id: string;
   readonly name: string;
   /** The reference's place in the object, dot-joined. */
@@ -34,11 +37,16 @@ export interface Program {
   readonly warnings: readonly ExportWarning[];
   /** Resources declared. */
   readonly resources: number;
+  /** Pools whose settings are declared: those that differ from Lync's defaults. */
+  readonly settings: number;
   /** The project path each audio file's bytes go to, by `<pool>/<id>`. */
   readonly audioPaths: ReadonlyMap<string, string>;
 }
 
 const f = ts.factory;
+
+/** What a warning about a pool's settings names as its kind. */
+export const SETTINGS = "settings";
 
 // A literal or object that fits this many characters stays on one line.
 const ONE_LINE = 72;
@@ -69,7 +77,8 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
   const paths = audioPaths(audioFiles);
   const audioByKey = new Map(audioFiles.map((a) => [audioKey(a), a]));
   const severalPools = snapshot.pools.length > 1;
-  const resources = snapshot.objects.length + audioFiles.length;
+  const settingsNames = settingsLogicalNames(snapshot, severalPools);
+  const resources = snapshot.objects.length + audioFiles.length + settingsNames.size;
   const modules = resources > (options.moduleThreshold ?? 100);
   const plans = [...snapshot.pools].sort().map((pool) => ({
     pool,
@@ -101,6 +110,12 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
       " the pool keeps one per recording, and importing the same bytes answers the one that exists.",
     );
   }
+  if (settingsNames.size > 0) {
+    header.push(
+      " A pool's settings that differ from Lync's defaults are an rgs.ServiceSettings, which needs no",
+      " adopt: it writes the settings the pool has.",
+    );
+  }
   if (resources === 0) header.push(" The pool holds no Response Group objects yet.");
 
   // Shared objects, in order, with their headings; workflows apart when each gets a module.
@@ -118,6 +133,14 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
       const isReferenced = referenced.has(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }));
       shared.push(withCommentsFirst(audioStatement(a, paths.get(audioKey(a))!, names, isReferenced, severalPools, modules), notes));
     });
+    const settingsName = settingsNames.get(pool);
+    if (settingsName !== undefined) {
+      const notes: string[] = first && severalPools ? [` Pool ${pool}`, ""] : [];
+      notes.push(" Response Group settings: writing them needs a token of role admin");
+      first = false;
+      const stmt = settingsStatement(pool, settingsName, snapshot.settings![pool], names, severalPools, warnings, audioByKey);
+      shared.push(withCommentsFirst(stmt, notes));
+    }
     for (const kind of KIND_NAMES) {
       const ofKind = planned.filter((p) => p.object.kind === kind);
       if (ofKind.length === 0) continue;
@@ -155,11 +178,13 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
   ];
   if (!modules) {
     const text = printModule(header, [importRgs, ...shared.map((s) => [s])]);
-    return { text, files: { "index.ts": text }, warnings, resources, audioPaths: paths };
+    return { text, files: { "index.ts": text }, warnings, resources, settings: settingsNames.size, audioPaths: paths };
   }
   const files: Record<string, string> = {};
   files["shared.ts"] = printModule(
-    [` The ${audioFiles.length > 0 ? "audio files, " : ""}agent groups, queues, hours of business and holiday sets of ${pools}, which workflows/ use.`],
+    [
+      ` The ${audioFiles.length > 0 ? "audio files, " : ""}${settingsNames.size > 0 ? "settings, " : ""}agent groups, queues, hours of business and holiday sets of ${pools}, which workflows/ use.`,
+    ],
     [importRgs, ...shared.map((s) => [s])],
   );
   const imports: ts.Statement[] = [sideEffectImport("./shared")];
@@ -171,7 +196,7 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
   }
   const text = printModule([...header, ` Each workflow is in a module of its own under workflows/; what they share is in shared.ts.`], [imports]);
   files["index.ts"] = text;
-  return { text, files, warnings, resources, audioPaths: paths };
+  return { text, files, warnings, resources, settings: settingsNames.size, audioPaths: paths };
 }
 
 function audioUses(o: ExportedObject) {
@@ -261,6 +286,63 @@ function resourceStatement(
   props.push(property("adopt", f.createTrue()));
 
   return withComments(declaration(typeNameOf(o.kind), own, props, isReferenced, exported), notes);
+}
+
+/**
+ * The logical name of each pool's settings, for the pools whose settings differ from Lync's
+ * defaults: `settings`, or with several pools `settings-<pool's words>`, -2, -3, … should two
+ * pools give the same words.
+ */
+function settingsLogicalNames(snapshot: Snapshot, severalPools: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const pool of [...snapshot.pools].sort()) {
+    const settings = snapshot.settings?.[pool];
+    if (!settings || Object.keys(declaredSettings(settings)).length === 0) continue;
+    const base = severalPools ? `settings-${slugOf(pool)}` : "settings";
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    out.set(pool, name);
+  }
+  return out;
+}
+
+/**
+ * A pool's settings, those at Lync's default left out. The resource needs no adopt: creating it
+ * writes the settings the pool has already, so the first `pulumi up` changes nothing.
+ */
+function settingsStatement(
+  pool: string,
+  logical: string,
+  settings: Readonly<Record<string, unknown>>,
+  names: Map<string, Names>,
+  severalPools: boolean,
+  warnings: ExportWarning[],
+  audioByKey: ReadonlyMap<string, ExportedAudioFile>,
+): ts.Statement {
+  const fields = declaredSettings(settings);
+  const refs = new Map<string, ts.Expression>();
+  const notes: string[] = [];
+  const music = fields.defaultMusicOnHoldFileId;
+  if (typeof music === "string") {
+    const a = audioByKey.get(audioKey({ pool, id: music }));
+    if (a) {
+      refs.set("defaultMusicOnHoldFileId", f.createPropertyAccessExpression(f.createIdentifier(names.get(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }))!.variable), "id"));
+    } else {
+      const message = `defaultMusicOnHoldFileId names audio file ${music}, which is not in pool ${pool}; the id is kept as found, and \`pulumi up\` cannot write these settings until that audio file is imported and named here, or the setting is removed`;
+      warnings.push({ code: "audio_file_not_found", pool, kind: SETTINGS, id: pool, name: pool, path: "defaultMusicOnHoldFileId", message: `Response Group settings: ${message}` });
+      notes.push(...wrap(message, 96).map((l) => ` ${l}`));
+    }
+  }
+  const props: ts.ObjectLiteralElementLike[] = Object.entries(fields).map(([k, v]) => property(k, valueOf(v, k, refs)));
+  if (severalPools) props.push(property("pool", f.createStringLiteral(pool)));
+  const created = f.createNewExpression(
+    f.createPropertyAccessExpression(f.createIdentifier("rgs"), "ServiceSettings"),
+    undefined,
+    [f.createStringLiteral(logical), f.createObjectLiteralExpression(props, true)],
+  );
+  return withComments(f.createExpressionStatement(created), notes);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ProjectOptions {
   shell?: string;
   /** The project holds audio files' recordings under audio/. */
   audio?: boolean;
+  /** The program declares a pool's settings (rgs.ServiceSettings), which only an admin's token may write. */
+  settings?: boolean;
   /** Versions the project's package.json pins. */
   versions: { pulumiRgs: string; pulumi: string; typescript: string; typesNode: string };
 }
@@ -86,7 +88,9 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
       ...(options.endpoint === undefined && options.shell === undefined
         ? [["pulumi config set rgs:shell '<agent command>'", "how the provider reaches the pool; or set RGS_SHELL"] as const]
         : []),
-      ...(options.endpoint !== undefined ? [["pulumi config set --secret rgs:token <token>", "an operator's or admin's token; or set RGS_TOKEN"] as const] : []),
+      ...(options.endpoint !== undefined
+        ? [["pulumi config set --secret rgs:token <token>", options.settings ? "an admin's token (the settings need one); or set RGS_TOKEN" : "an operator's or admin's token; or set RGS_TOKEN"] as const]
+        : []),
       ["pulumi preview", "expect no changes"],
       ["pulumi up", "takes the objects over; changes nothing in the pool"],
     ]),
@@ -102,6 +106,14 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
           "`audio/<pool>/` holds the recordings of the pool's audio files, each an `rgs.AudioFile` whose source is",
           "that file; keep them with the program. The pool keeps one audio file per recording, so the first",
           "`pulumi up` finds each one as it is, and replacing a file's bytes imports a new audio file.",
+        ]
+      : []),
+    ...(options.settings
+      ? [
+          "",
+          "A pool whose Response Group settings differ from Lync's defaults has an `rgs.ServiceSettings` resource",
+          "with them. Writing settings needs a token of role admin: with an operator's token `pulumi up` is",
+          "refused. Destroying the resource puts Lync's default settings back.",
         ]
       : []),
     "",

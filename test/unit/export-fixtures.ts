@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type { Backend } from "../../sdk/backend";
 import type { ExportedAudioFile, ExportedObject, Snapshot } from "../../sdk/export/snapshot";
 import { checkAudioUpload, parseBody } from "../../sdk/model/index";
+import { SettingsSchema } from "../../sdk/model/settings";
 import type { KindName } from "../../sdk/model/kind";
 
 export interface Declared {
@@ -26,6 +27,12 @@ export interface DeclaredAudio {
   pool: string;
   fileName: string;
   content: Uint8Array;
+}
+
+/** A pool's Response Group settings; a setting left out is at Lync's default. */
+export interface DeclaredSettings {
+  pool: string;
+  body: Record<string, unknown>;
 }
 
 export const POOL_A = "pool01.contoso.com";
@@ -63,6 +70,11 @@ export function richAudio(): DeclaredAudio[] {
     { key: "spare", pool: POOL_A, fileName: "spare.wav", content: wav([5, -5, 5, -5]) },
     { key: "b-welcome", pool: POOL_B, fileName: "welcome.wav", content: wav([0, 1200, 2400, 1200, 0, -1200, -2400, -1200]) },
   ];
+}
+
+/** Pool A's settings differ from Lync's defaults, its default music on hold an exported audio file; pool B keeps the defaults. */
+export function richSettings(): DeclaredSettings[] {
+  return [{ pool: POOL_A, body: { agentRingbackGracePeriod: 45, disableCallContext: true, defaultMusicOnHoldFileId: "@hold" } }];
 }
 
 const say = (textToSpeech: string) => ({ textToSpeech });
@@ -303,7 +315,10 @@ export function resolveRefs(v: unknown, ids: (key: string) => string): unknown {
  * The configuration as a backend would answer it: defaults filled in, ids from the keys. With
  * `unchecked`, bodies are taken as written, as a real pool may hold what the service would refuse.
  */
-export function snapshotOf(declared: readonly Declared[], options: { unchecked?: boolean; audio?: readonly DeclaredAudio[] } = {}): Snapshot {
+export function snapshotOf(
+  declared: readonly Declared[],
+  options: { unchecked?: boolean; audio?: readonly DeclaredAudio[]; settings?: readonly DeclaredSettings[] } = {},
+): Snapshot {
   const audioFiles = options.audio?.map((a) => audioOf(a, idFor(a.key)));
   const objects: ExportedObject[] = declared.map((d) => {
     const body = resolveRefs({ ...d.body, ...d.later }, (k) => idFor(k)) as Record<string, unknown>;
@@ -313,7 +328,10 @@ export function snapshotOf(declared: readonly Declared[], options: { unchecked?:
     return { kind: d.kind, pool: d.pool, id: idFor(d.key), body: parsed.value };
   });
   const pools = [...new Set([...declared.map((d) => d.pool), ...(options.audio ?? []).map((a) => a.pool)])].sort();
-  return { pools, objects, ...(audioFiles ? { audioFiles } : {}) };
+  const settings = options.settings
+    ? Object.fromEntries(pools.map((pool) => [pool, SettingsSchema.parse(resolveRefs(options.settings!.find((s) => s.pool === pool)?.body ?? {}, (k) => idFor(k)))]))
+    : undefined;
+  return { pools, objects, ...(audioFiles ? { audioFiles } : {}), ...(settings ? { settings } : {}) };
 }
 
 /** An audio file as the service would list it, its bytes read. */
@@ -338,8 +356,11 @@ export function audioOf(a: DeclaredAudio, id: string): ExportedAudioFile {
   };
 }
 
-/** Imports the recordings, creates the configuration in a backend in the order given, then applies the later fields. Answers the ids by key. */
-export async function seed(backend: Backend, declared: readonly Declared[], audio: readonly DeclaredAudio[] = []): Promise<Map<string, string>> {
+/**
+ * Imports the recordings, creates the configuration in a backend in the order given, applies the
+ * later fields, then writes the settings. Answers the ids by key.
+ */
+export async function seed(backend: Backend, declared: readonly Declared[], audio: readonly DeclaredAudio[] = [], settings: readonly DeclaredSettings[] = []): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const id = (k: string) => {
     const v = ids.get(k);
@@ -360,5 +381,6 @@ export async function seed(backend: Backend, declared: readonly Declared[], audi
     const body = resolveRefs({ ...d.body, ...d.later }, id);
     await backend.update(d.pool, d.kind, id(d.key), body as never, now!.etag);
   }
+  for (const s of settings) await backend.updateSettings(s.pool, resolveRefs(s.body, id) as never);
   return ids;
 }
