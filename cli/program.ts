@@ -88,12 +88,17 @@ export async function loadProgram(dir: string, options: ProgramOptions = {}): Pr
     const tsNode = require(require.resolve("ts-node", { paths: [root, __dirname] })) as { register(o: object): void };
     tsNode.register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
   }
+  // Pulumi runs a program in its project's directory, so relative paths (an AudioFile's source) resolve there.
+  const cwd = process.cwd();
+  process.chdir(root);
   try {
     require(main);
     const settings = require(join(dirname(pulumiEntry), "runtime", "settings")) as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
   } catch (e) {
     throw new RgsError("validation_failed", `the program ${main} failed under Pulumi's mocks: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  } finally {
+    process.chdir(cwd);
   }
   return collect(declared, config["rgs:pool"] ?? process.env.RGS_POOL ?? options.pool, root);
 }
