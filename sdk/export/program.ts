@@ -97,6 +97,12 @@ export function generateProgram(snapshot: Snapshot, options: ProgramOptions = {}
     }
   }
 
+  for (const pool of settingsNames.keys()) {
+    const music = declaredSettings(snapshot.settings![pool]).defaultMusicOnHoldFileId;
+    const a = typeof music === "string" ? audioByKey.get(audioKey({ pool, id: music })) : undefined;
+    if (a) referenced.add(keyOf({ kind: AUDIO_FILES, pool: a.pool, id: a.id }));
+  }
+
   const warnings: ExportWarning[] = [];
   const pools = snapshot.pools.length > 0 ? [...snapshot.pools].sort().join(", ") : "no pool";
   const header = [

@@ -327,7 +327,7 @@ export function snapshotOf(
     if (!parsed.ok) throw new Error(`fixture ${d.key}: ${JSON.stringify(parsed.issues)}`);
     return { kind: d.kind, pool: d.pool, id: idFor(d.key), body: parsed.value };
   });
-  const pools = [...new Set([...declared.map((d) => d.pool), ...(options.audio ?? []).map((a) => a.pool)])].sort();
+  const pools = [...new Set([...declared.map((d) => d.pool), ...(options.audio ?? []).map((a) => a.pool), ...(options.settings ?? []).map((s) => s.pool)])].sort();
   const settings = options.settings
     ? Object.fromEntries(pools.map((pool) => [pool, SettingsSchema.parse(resolveRefs(options.settings!.find((s) => s.pool === pool)?.body ?? {}, (k) => idFor(k)))]))
     : undefined;

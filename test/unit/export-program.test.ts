@@ -2,7 +2,8 @@
  * The generated program, run against a stand-in for pulumi-rgs that records every resource: it
  * declares each object once, with the same fields once the schema's defaults are filled in, its
  * references as variables declared before it, and adopt: true; each audio file once, its
- * recording a FileAsset of a file the project holds.
+ * recording a FileAsset of a file the project holds; a pool's settings once, when they differ from
+ * Lync's defaults.
  */
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
@@ -13,10 +14,11 @@ import { parseExport } from "../../cli/source";
 import type { AudioFile, Backend, RgsObject } from "../../sdk/backend";
 import { KINDS, parseBody } from "../../sdk/model/index";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
-import { audioOf, idFor, POOL_A, POOL_B, richAudio, richConfiguration, snapshotOf, wav, type Declared } from "./export-fixtures";
+import { SettingsSchema } from "../../sdk/model/settings";
+import { audioOf, idFor, POOL_A, POOL_B, richAudio, richConfiguration, richSettings, snapshotOf, wav, type Declared } from "./export-fixtures";
 
 interface Declaration {
-  kind: KindName | "audio-files";
+  kind: KindName | "audio-files" | "settings";
   logical: string;
   args: Record<string, unknown>;
 }
@@ -44,6 +46,11 @@ function runProgram(program: string | Readonly<Record<string, string>>, snapshot
       const found = snapshot.audioFiles?.find((a) => a.pool === pool && a.fileName === fileName);
       if (!found) throw new Error(`no audio file named ${fileName} in ${pool}`);
       this.id = found.id;
+    }
+  };
+  fake.ServiceSettings = class {
+    constructor(logical: string, args: Record<string, unknown>) {
+      out.push({ kind: "settings", logical, args });
     }
   };
   const pulumi = { asset: { FileAsset } };
@@ -83,7 +90,7 @@ function unknownModule(m: string): never {
 /** What the service would store for a declaration: its fields through the schema, pool and adopt aside. */
 function stored(d: Declaration): Record<string, unknown> {
   const { pool: _pool, adopt: _adopt, ...fields } = d.args;
-  if (d.kind === "audio-files") throw new Error(`${d.logical} is an audio file`);
+  if (d.kind === "audio-files" || d.kind === "settings") throw new Error(`${d.logical} is not an object`);
   const parsed = parseBody(d.kind, fields, "update");
   if (!parsed.ok) throw new Error(`${d.logical}: ${JSON.stringify(parsed.issues)}`);
   return parsed.value;
@@ -96,11 +103,13 @@ function syntaxErrors(text: string): string[] {
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
+const objectsOf = (ds: readonly Declaration[]) => ds.filter((d) => d.kind !== "audio-files" && d.kind !== "settings");
+
 describe("the program of a configuration with every kind and field in two pools", () => {
-  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio() });
+  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio(), settings: richSettings() });
   const program = generateProgram(snapshot);
   const all = runProgram(program.text, snapshot);
-  const declared = all.filter((d) => d.kind !== "audio-files");
+  const declared = objectsOf(all);
 
   it("parses", () => {
     expect(syntaxErrors(program.text)).toEqual([]);
@@ -173,7 +182,7 @@ describe("the program of a configuration with every kind and field in two pools"
   });
 
   it("is the same text for the same configuration listed in another order", () => {
-    const shuffled: Snapshot = { pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse(), audioFiles: [...snapshot.audioFiles!].reverse() };
+    const shuffled: Snapshot = { ...snapshot, pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse(), audioFiles: [...snapshot.audioFiles!].reverse() };
     expect(generateProgram({ ...shuffled, pools: [...shuffled.pools].sort() }).text).toBe(program.text);
   });
 
@@ -191,7 +200,7 @@ describe("the program of a configuration with every kind and field in two pools"
     }
     expect(Object.keys(assets)).toHaveLength(snapshot.audioFiles!.length);
     for (const pool of [POOL_A, POOL_B]) {
-      const ofPool = all.filter((d) => d.args.pool === pool);
+      const ofPool = all.filter((d) => d.args.pool === pool && d.kind !== "settings");
       expect(ofPool.findIndex((d) => d.kind !== "audio-files")).toBe(ofPool.filter((d) => d.kind === "audio-files").length);
     }
   });
@@ -207,6 +216,80 @@ describe("the program of a configuration with every kind and field in two pools"
   it("keeps an audio file no object plays as a statement, without a variable", () => {
     expect(program.text).toContain('\nnew rgs.AudioFile("spare-wav", {');
     expect(program.text).toContain('const audioFileWelcomeWav2 = new rgs.AudioFile("welcome-wav-2", {');
+  });
+
+  it("declares the settings of the pool that differ from Lync's defaults once, after its audio files and before its objects", () => {
+    const settings = all.filter((d) => d.kind === "settings");
+    expect(settings).toEqual([
+      { kind: "settings", logical: `settings-pool01-contoso-com`, args: { agentRingbackGracePeriod: 45, disableCallContext: true, defaultMusicOnHoldFileId: idFor("hold"), pool: POOL_A } },
+    ]);
+    const ofPool = all.filter((d) => d.args.pool === POOL_A);
+    expect(ofPool.map((d) => d.kind).indexOf("settings")).toBe(ofPool.filter((d) => d.kind === "audio-files").length);
+    // What the service would store: the settings the pool has, defaults filled in.
+    const { pool: _pool, ...fields } = settings[0].args;
+    expect(SettingsSchema.parse(fields)).toEqual(snapshot.settings![POOL_A]);
+    expect(program.text).toContain(
+      '// Response Group settings: writing them needs a token of role admin\nnew rgs.ServiceSettings("settings-pool01-contoso-com", {\n    agentRingbackGracePeriod: 45,\n    disableCallContext: true,\n    defaultMusicOnHoldFileId: audioFileHoldMusicContoso2026Wav.id,\n',
+    );
+    expect(program.resources).toBe(snapshot.objects.length + snapshot.audioFiles!.length + 1);
+    expect(program.settings).toBe(1);
+  });
+});
+
+describe("a pool's settings", () => {
+  const objects: Declared[] = [{ key: "g", kind: "agent-groups", pool: POOL_A, body: { name: "Tier 1", agentsByUri: ["sip:a@contoso.com"] } }];
+  const audio = [{ key: "music", pool: POOL_A, fileName: "music.wav", content: wav([1, 2, 3]) }];
+
+  it("are declared without the settings at Lync's default, and without pool when one pool is exported", () => {
+    const snapshot = snapshotOf(objects, { audio, settings: [{ pool: POOL_A, body: { agentRingbackGracePeriod: 90, defaultMusicOnHoldFileId: "@music" } }] });
+    const program = generateProgram(snapshot);
+    expect(syntaxErrors(program.text)).toEqual([]);
+    expect(program.text).toContain('new rgs.ServiceSettings("settings", {\n    agentRingbackGracePeriod: 90,\n    defaultMusicOnHoldFileId: audioFileMusicWav.id\n});');
+    expect(program.text).toContain("const audioFileMusicWav = new rgs.AudioFile(");
+    expect(program.warnings).toEqual([]);
+    expect(runProgram(program.text, snapshot).filter((d) => d.kind === "settings")).toEqual([
+      { kind: "settings", logical: "settings", args: { agentRingbackGracePeriod: 90, defaultMusicOnHoldFileId: idFor("music") } },
+    ]);
+  });
+
+  it("at Lync's defaults, or not read, declare nothing", () => {
+    for (const snapshot of [snapshotOf(objects, { audio, settings: [] }), snapshotOf(objects, { audio })]) {
+      const program = generateProgram(snapshot);
+      expect(program.text).not.toContain("ServiceSettings");
+      expect(program.settings).toBe(0);
+      expect(program.resources).toBe(2);
+      expect(runProgram(program.text, snapshot).map((d) => d.kind)).toEqual(["audio-files", "agent-groups"]);
+    }
+  });
+
+  it("keep a default music on hold that is not in the pool as its id, with a comment and a warning", () => {
+    const gone = idFor("gone-music");
+    const snapshot = snapshotOf(objects, { audio, settings: [{ pool: POOL_A, body: { disableCallContext: true, defaultMusicOnHoldFileId: gone } }] });
+    const program = generateProgram(snapshot);
+    expect(syntaxErrors(program.text)).toEqual([]);
+    expect(program.warnings.map((w) => [w.code, w.pool, w.kind, w.id, w.path])).toEqual([["audio_file_not_found", POOL_A, "settings", POOL_A, "defaultMusicOnHoldFileId"]]);
+    expect(program.warnings[0].message).toBe(
+      `Response Group settings: defaultMusicOnHoldFileId names audio file ${gone}, which is not in pool ${POOL_A}; the id is kept as found, and \`pulumi up\` cannot write these settings until that audio file is imported and named here, or the setting is removed`,
+    );
+    expect(program.text).toContain(`// defaultMusicOnHoldFileId names audio file ${gone}, which is not in\n// pool ${POOL_A}; the id is kept`);
+    expect(program.text).toContain(`defaultMusicOnHoldFileId: "${gone}"`);
+    // The recording nothing plays stays a statement.
+    expect(program.text).toContain('\nnew rgs.AudioFile("music-wav", {');
+  });
+
+  it("of several pools each name their pool and get a name of their own", () => {
+    const snapshot = snapshotOf(objects, {
+      settings: [
+        { pool: POOL_A, body: { disableCallContext: true } },
+        { pool: POOL_B, body: { agentRingbackGracePeriod: 30 } },
+      ],
+    });
+    const settings = runProgram(generateProgram(snapshot).text, snapshot).filter((d) => d.kind === "settings");
+    expect(settings).toEqual([
+      { kind: "settings", logical: "settings-pool01-contoso-com", args: { disableCallContext: true, pool: POOL_A } },
+      { kind: "settings", logical: "settings-pool02-fabrikam-com", args: { agentRingbackGracePeriod: 30, pool: POOL_B } },
+    ]);
+    expect(generateProgram(snapshot).text).toContain(`// Pool ${POOL_B}\n//\n// Response Group settings: writing them needs a token of role admin\nnew rgs.ServiceSettings(`);
   });
 });
 
@@ -231,7 +314,7 @@ describe("an audio file that is not in the pool", () => {
     expect(program.warnings[0].message).toContain(`names audio file ${gone}, which is not in pool ${POOL_A}; the id is kept as found`);
     expect(program.text).toContain(`// timeoutAction.prompt.audioFileId names audio file ${gone}, which is\n// not in pool ${POOL_A}; the id is kept`);
     expect(program.text).toContain("audioFileId: audioFileHereWav.id");
-    const declared = runProgram(program.text, snapshot).filter((d) => d.kind !== "audio-files");
+    const declared = objectsOf(runProgram(program.text, snapshot));
     for (const o of snapshot.objects) expect(stored(declared.find((d) => d.kind === o.kind)!)).toEqual(o.body);
   });
 });
@@ -374,7 +457,7 @@ describe("an empty pool", () => {
 });
 
 describe("the project files", () => {
-  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio() });
+  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio(), settings: richSettings() });
   const { files } = buildProject(snapshot, {
     project: "contoso-rgs",
     stack: "prod",
@@ -396,6 +479,19 @@ describe("the project files", () => {
     expect(Object.values(files).join("\n")).not.toMatch(/rgs:token:/);
   });
 
+  it("say that the settings need an admin's token, and only when the program declares them", () => {
+    expect(files["README.md"]).toContain("pulumi config set --secret rgs:token <token>   # an admin's token (the settings need one); or set RGS_TOKEN");
+    expect(files["README.md"]).toContain("has an `rgs.ServiceSettings` resource\nwith them. Writing settings needs a token of role admin");
+    const plain = buildProject(snapshotOf(richConfiguration(), { audio: richAudio(), settings: [] }), {
+      project: "contoso-rgs",
+      stack: "prod",
+      endpoint: "http://rgs.contoso.com:8080",
+      versions: { pulumiRgs: "0.1.0", pulumi: "3.248.0", typescript: "5.9.3", typesNode: "20.19.43" },
+    }).files["README.md"];
+    expect(plain).toContain("# an operator's or admin's token; or set RGS_TOKEN");
+    expect(plain).not.toContain("ServiceSettings");
+  });
+
   it("with --format json, hold the configuration sorted, with keys sorted, the same for any listing order", () => {
     const json = files["configuration.json"];
     const parsed = JSON.parse(json) as { pools: Record<string, { id: string; name: string }[] | string>[] };
@@ -404,7 +500,13 @@ describe("the project files", () => {
     expect(groups.map((g) => g.name)).toEqual(["1st Line", "class", "Help Desk Tier 1", "Managed Agents", "Tier 2 \"Experts\" \\ Escalations", "日本語", "📞 Operators ${team}"]);
     const keys = Object.keys(groups[0]);
     expect(keys).toEqual([...keys].sort());
-    expect(configurationJson({ pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse(), audioFiles: [...snapshot.audioFiles!].reverse() })).toBe(json);
+    expect(configurationJson({ ...snapshot, pools: [...snapshot.pools].reverse(), objects: [...snapshot.objects].reverse(), audioFiles: [...snapshot.audioFiles!].reverse() })).toBe(json);
+    // The settings as read, defaults included, as before the program declared them.
+    const settings = (JSON.parse(json) as { pools: { settings: unknown }[] }).pools.map((p) => p.settings);
+    expect(settings).toEqual([
+      { agentRingbackGracePeriod: 45, defaultMusicOnHoldFileId: idFor("hold"), disableCallContext: true },
+      { agentRingbackGracePeriod: 60, defaultMusicOnHoldFileId: null, disableCallContext: false },
+    ]);
   });
 
   it("with --format json, is an export file that rgs simulate, diagram, lint and diff read", () => {
@@ -547,7 +649,7 @@ describe("reading a backend", () => {
 });
 
 describe("a large configuration", () => {
-  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio() });
+  const snapshot = snapshotOf(richConfiguration(), { audio: richAudio(), settings: richSettings() });
   const program = generateProgram(snapshot, { moduleThreshold: 10 });
 
   it("gets one module per workflow, the objects they share in shared.ts, and an index importing them", () => {
@@ -561,6 +663,8 @@ describe("a large configuration", () => {
     expect(program.files["shared.ts"]).toContain("export const queueHelpDesk = new rgs.Queue(");
     expect(program.files["shared.ts"]).toContain('import * as pulumi from "@pulumi/pulumi";');
     expect(program.files["shared.ts"]).toContain("export const audioFileWelcomeWav = new rgs.AudioFile(");
+    expect(program.files["shared.ts"]).toContain('new rgs.ServiceSettings("settings-pool01-contoso-com", {');
+    expect(program.files["shared.ts"]).toContain("// The audio files, settings, agent groups,");
     expect(program.files["workflows/help-desk.ts"]).toContain(
       'import { audioFileHoldMusicContoso2026Wav, audioFileWelcomeWav, holidaySetHolidays2026, holidaySetOfficeClosures, hoursOfBusinessOfficeHours, queueHelpDesk } from "../shared";',
     );
@@ -576,7 +680,7 @@ describe("a large configuration", () => {
   });
 
   it("stays one file up to the threshold", () => {
-    const resources = snapshot.objects.length + snapshot.audioFiles!.length;
+    const resources = snapshot.objects.length + snapshot.audioFiles!.length + 1;
     expect(Object.keys(generateProgram(snapshot, { moduleThreshold: resources }).files)).toEqual(["index.ts"]);
     expect(Object.keys(generateProgram(snapshot, { moduleThreshold: resources - 1 }).files)).toContain("shared.ts");
   });
