@@ -112,8 +112,8 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
       ? [
           "",
           "A pool whose Response Group settings differ from Lync's defaults has an `rgs.ServiceSettings` resource",
-          "with them. Writing settings needs a token of role admin: with an operator's token `pulumi up` is",
-          "refused. Destroying the resource puts Lync's default settings back.",
+          "with them; destroying it puts Lync's default settings back.",
+          ...(options.endpoint !== undefined ? ["Writing settings needs a token of role admin: with an operator's token `pulumi up` is refused."] : []),
         ]
       : []),
     "",

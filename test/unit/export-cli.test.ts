@@ -11,14 +11,14 @@ import { HttpBackend } from "../../sdk/http-client";
 import { ShellBackend } from "../../sdk/shell/index";
 import { fakeAgentCommand } from "../helpers/fake-agent/spawn";
 import { makeTempDir, removeDir, startInProcessService, type InProcessService } from "../helpers/service";
-import { POOL_A, POOL_B, richAudio, richConfiguration, seed } from "./export-fixtures";
+import { POOL_A, POOL_B, richAudio, richConfiguration, richSettings, seed } from "./export-fixtures";
 
 let service: InProcessService;
 const dirs: string[] = [];
 
 beforeAll(async () => {
   service = await startInProcessService({ pools: [POOL_A, POOL_B, "pool03.contoso.com"] });
-  await seed(new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 }), richConfiguration(), richAudio());
+  await seed(new HttpBackend({ endpoint: service.url, token: service.tokens.admin, maxRetries: 0 }), richConfiguration(), richAudio(), richSettings());
 }, 60_000);
 
 afterAll(async () => {
@@ -107,8 +107,13 @@ describe("rgs export from the service", () => {
     const own = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string };
     expect(pkg.dependencies).toEqual({ "@pulumi/pulumi": "3.248.0", "pulumi-rgs": own.version });
     const program = readFileSync(join(out, "index.ts"), "utf8");
-    expect(program.match(/new rgs\./g)).toHaveLength(count + audio.length);
+    // Pool A's settings differ from Lync's defaults; the others' do not.
+    expect(program.match(/new rgs\./g)).toHaveLength(count + audio.length + 1);
     expect(program.match(/new rgs\.AudioFile\(/g)).toHaveLength(audio.length);
+    expect(program).toContain(
+      `new rgs.ServiceSettings("settings-pool01-contoso-com", {\n    agentRingbackGracePeriod: 45,\n    disableCallContext: true,\n    defaultMusicOnHoldFileId: audioFileHoldMusicContoso2026Wav.id,\n    pool: "${POOL_A}"\n});`,
+    );
+    expect(readFileSync(join(out, "README.md"), "utf8")).toContain("an admin's token (the settings need one)");
     const everything = [out, ...readdirSync(out).filter((f) => f !== "audio").map((f) => readFileSync(join(out, f), "utf8"))].join("\n");
     expect(everything).not.toContain(service.tokens.reader);
   });
@@ -176,7 +181,7 @@ describe("rgs export from a pool's Management Shell", () => {
     const declared = richConfiguration().filter((d) => d.pool === POOL_A);
     const audio = richAudio().filter((a) => a.pool === POOL_A);
     try {
-      await seed(shell, declared, audio);
+      await seed(shell, declared, audio, richSettings());
     } finally {
       await shell.close();
     }
@@ -186,11 +191,13 @@ describe("rgs export from a pool's Management Shell", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`exported ${declared.length} objects and ${audio.length} audio files of ${POOL_A}`);
     const program = readFileSync(join(out, "index.ts"), "utf8");
-    expect(program.match(/new rgs\./g)).toHaveLength(declared.length + audio.length);
+    expect(program.match(/new rgs\./g)).toHaveLength(declared.length + audio.length + 1);
     expect(program).toContain("customMusicOnHoldFileId: audioFileHoldMusicContoso2026Wav.id");
+    expect(program).toContain('new rgs.ServiceSettings("settings", {\n    agentRingbackGracePeriod: 45,\n    disableCallContext: true,\n    defaultMusicOnHoldFileId: audioFileHoldMusicContoso2026Wav.id\n});');
     expect(readFileSync(join(out, "audio", POOL_A, "welcome.wav"))).toEqual(Buffer.from(audio.find((a) => a.key === "welcome")!.content));
     expect(readFileSync(join(out, "Pulumi.dev.yaml"), "utf8")).toBe(`config:\n  rgs:shell: ${JSON.stringify(agent.commandLine)}\n  rgs:pool: "${POOL_A}"\n`);
     expect(readFileSync(join(out, "README.md"), "utf8")).not.toContain("rgs:token");
+    expect(readFileSync(join(out, "README.md"), "utf8")).not.toContain("token of role admin");
   }, 120_000);
 
   it("leaves a command line that carries a secret out of the stack's config", async () => {

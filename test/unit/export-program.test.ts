@@ -481,7 +481,7 @@ describe("the project files", () => {
 
   it("say that the settings need an admin's token, and only when the program declares them", () => {
     expect(files["README.md"]).toContain("pulumi config set --secret rgs:token <token>   # an admin's token (the settings need one); or set RGS_TOKEN");
-    expect(files["README.md"]).toContain("has an `rgs.ServiceSettings` resource\nwith them. Writing settings needs a token of role admin");
+    expect(files["README.md"]).toContain("has an `rgs.ServiceSettings` resource\nwith them; destroying it puts Lync's default settings back.\nWriting settings needs a token of role admin");
     const plain = buildProject(snapshotOf(richConfiguration(), { audio: richAudio(), settings: [] }), {
       project: "contoso-rgs",
       stack: "prod",

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProgram } from "../../sdk/export/index";
-import { idFor, POOL_A, richAudio, richConfiguration, snapshotOf } from "./export-fixtures";
+import { idFor, POOL_A, richAudio, richConfiguration, richSettings, snapshotOf } from "./export-fixtures";
 
 const ROOT = resolve(__dirname, "../..");
 const dirs: string[] = [];
@@ -58,21 +58,27 @@ afterAll(() => {
 });
 
 describe("the generated program with the provider's types", () => {
-  const text = generateProgram(snapshotOf(richConfiguration(), { audio: richAudio() })).text;
-  const kept = generateProgram(snapshotOf([{ key: "q", kind: "queues", pool: POOL_A, body: { name: "Support", agentGroupIds: [idFor("gone")] } }])).text;
+  const text = generateProgram(snapshotOf(richConfiguration(), { audio: richAudio(), settings: richSettings() })).text;
+  const kept = generateProgram(
+    snapshotOf([{ key: "q", kind: "queues", pool: POOL_A, body: { name: "Support", agentGroupIds: [idFor("gone")] } }], {
+      settings: [{ pool: POOL_A, body: { agentRingbackGracePeriod: 120, defaultMusicOnHoldFileId: idFor("gone-music") } }],
+    }),
+  ).text;
   const wrong = text.replace('routingMethod: "Serial"', 'routingMethod: "Sequential"');
   const empty = generateProgram({ pools: [POOL_A], objects: [] }).text;
-  const modules = generateProgram(snapshotOf(richConfiguration(), { audio: richAudio() }), { moduleThreshold: 10 }).files;
+  const modules = generateProgram(snapshotOf(richConfiguration(), { audio: richAudio(), settings: richSettings() }), { moduleThreshold: 10 }).files;
   let errors: string[][] = [];
   beforeAll(() => {
     errors = typeErrors([text, kept, wrong, empty, modules]);
   }, 120_000);
 
-  it("has no type errors, every kind and field of two pools included", () => {
+  it("has no type errors, every kind and field of two pools and a pool's settings included", () => {
+    expect(text).toContain("new rgs.ServiceSettings(");
     expect(errors[0]).toEqual([]);
   });
 
   it("has no type errors with a reference kept as an id, or with no objects", () => {
+    expect(kept).toContain(`defaultMusicOnHoldFileId: "${idFor("gone-music")}"`);
     expect(errors[1]).toEqual([]);
     expect(errors[3]).toEqual([]);
   });
