@@ -78,10 +78,6 @@ export function buildApp(options: AppOptions): RgsApp {
   });
   // Fastify also parses text/plain by default; the contract takes JSON only (anything else is 415).
   app.removeContentTypeParser("text/plain");
-  // Audio files are uploaded as their bytes; the route says which of these types it takes.
-  for (const type of [/^audio\//, "application/octet-stream"]) {
-    app.addContentTypeParser(type, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
-  }
 
   registerErrors(app, log);
   // The order of the hooks: a draining service refuses first, then the caller is known, then counted.

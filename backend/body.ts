@@ -13,7 +13,6 @@ export const MAX_BODY_DEPTH = 256;
 
 /** The body of an object of the kind, defaults filled in; server fields sent back are ignored. */
 export function readObjectBody(kind: KindName, raw: unknown, mode: "create" | "update"): Record<string, unknown> {
-  refuseBytes(raw);
   checkDepth(raw);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw validation(`the body must be a JSON object describing ${aLabel(kind)}`, [
@@ -29,7 +28,6 @@ export function readObjectBody(kind: KindName, raw: unknown, mode: "create" | "u
 
 /** A pool's settings from a body; the view's own fields sent back are ignored. */
 export function readSettingsBody(raw: unknown): SettingsBody {
-  refuseBytes(raw);
   checkDepth(raw);
   const parsed = SettingsSchema.safeParse(without(raw, SETTINGS_SERVER_FIELDS), { reportInput: true });
   if (!parsed.success) throw validation("the settings are not valid", toFieldIssues(parsed.error));
@@ -60,9 +58,3 @@ function validation(message: string, details: { path: string; message: string }[
   return new RgsError("validation_failed", message, { details });
 }
 
-/** Bytes reach only the audio file routes; a JSON route answers them as it answers any other type it does not take. */
-export function refuseBytes(raw: unknown): void {
-  if (raw instanceof Uint8Array) {
-    throw new RgsError("unsupported_media_type", "send the body as JSON with Content-Type: application/json; only audio file uploads take bytes");
-  }
-}

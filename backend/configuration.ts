@@ -27,6 +27,8 @@ export interface AudioUploadRequest {
   contentType: string | undefined;
   fileName: string | undefined;
   content: Uint8Array;
+  /** X-Holder: who holds the audio file (see Backend.importAudioFile). */
+  holder?: string;
 }
 
 export interface Configuration {
@@ -44,7 +46,7 @@ export interface Configuration {
   getAudioFileContent(pool: string, id: string): Promise<{ view: AudioFileView; content: Uint8Array }>;
   listAudioFiles(pool: string, query: Omit<ListQuery, "name">): Promise<Page<AudioFileView>>;
   /** Refused with in_use while a prompt or music on hold plays it. */
-  deleteAudioFile(pool: string, id: string): Promise<void>;
+  deleteAudioFile(pool: string, id: string, holder?: string): Promise<void>;
   getSettings(pool: string): Promise<SettingsView>;
   putSettings(pool: string, raw: unknown, ifMatch: string | undefined): Promise<SettingsView>;
   /** True when whatever holds the configuration answers. */

@@ -105,6 +105,7 @@ export class PoolGateway implements Configuration {
       fileName: checked.fileName,
       contentType: checked.contentType,
       content: upload.content,
+      holder: upload.holder,
     });
     return { status: existing ? 200 : 201, body: audioFile };
   }
@@ -127,8 +128,8 @@ export class PoolGateway implements Configuration {
     return this.backend.listAudioFiles(pool, query);
   }
 
-  async deleteAudioFile(pool: string, id: string): Promise<void> {
-    if (!(await this.backend.deleteAudioFile(pool, id.toLowerCase()))) throw audioNotFound(pool, id);
+  async deleteAudioFile(pool: string, id: string, holder?: string): Promise<void> {
+    if (!(await this.backend.deleteAudioFile(pool, id.toLowerCase(), { holder }))) throw audioNotFound(pool, id);
   }
 
   getSettings(pool: string): Promise<SettingsView> {

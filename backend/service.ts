@@ -280,9 +280,9 @@ export class ResponseGroupService implements Configuration {
       this.store.transaction(async (tx) => {
         await this.requirePool(tx, pool);
         const same = await tx.findAudioFile(pool, checked.sha256);
-        if (same) return { status: 200 as const, body: audioFileView(same) };
-        const row = await tx.insertAudioFile({ id: randomUUID(), pool, sha256: checked.sha256, body, content: upload.content, now: this.now() });
-        return { status: 201 as const, body: audioFileView(row) };
+        const row = same ?? (await tx.insertAudioFile({ id: randomUUID(), pool, sha256: checked.sha256, body, content: upload.content, now: this.now() }));
+        if (upload.holder !== undefined) await tx.holdAudioFile(row.id, upload.holder);
+        return { status: same ? (200 as const) : (201 as const), body: audioFileView(row) };
       });
     try {
       return await attempt();
@@ -323,11 +323,13 @@ export class ResponseGroupService implements Configuration {
     });
   }
 
-  async deleteAudioFile(pool: string, id: string): Promise<void> {
+  async deleteAudioFile(pool: string, id: string, holder?: string): Promise<void> {
     return this.store.transaction(async (tx) => {
       await this.requirePool(tx, pool);
       const row = await tx.getAudioFile(pool, id.toLowerCase());
       if (!row) throw audioNotFound(id, pool);
+      // Another holder still counts on these bytes: only this hold goes.
+      if (holder !== undefined && (await tx.releaseAudioFile(row.id, holder)) > 0) return;
       const users = await tx.audioUsers(row.id);
       if (users.length > 0) throw audioInUse(row, users);
       try {

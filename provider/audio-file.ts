@@ -2,7 +2,6 @@
  * AudioFile: a recording that prompts and music on hold play (Import-CsRgsAudioFile).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AUDIO_FILES } from "../sdk/model/audio-file";
@@ -32,17 +31,16 @@ export interface AudioFile {
   readonly durationSeconds: pulumi.Output<number | null>;
   readonly etag: pulumi.Output<string>;
   readonly pool: pulumi.Output<string>;
+  /** What holds the audio file for this resource: a hash of the project, stack and resource name. */
+  readonly holder: pulumi.Output<string>;
 }
 
-const OUTPUTS = ["fileName", "contentType", "format", "size", "sha256", "encoding", "channels", "sampleRate", "bitsPerSample", "durationSeconds", "etag", "pool"];
-
-// Recordings declared by this program, by pool and hash: a pool keeps each recording once, so a
-// second resource with the same bytes would share the first one's audio file and delete it with its own.
-const declared = new Map<string, string>();
+const OUTPUTS = ["holder", "fileName", "contentType", "format", "size", "sha256", "encoding", "channels", "sampleRate", "bitsPerSample", "durationSeconds", "etag", "pool"];
 
 /**
  * A recording in a pool. Its `id` is what prompts name in `audioFileId`, and what a workflow's
  * `customMusicOnHoldFileId` names. Deploying unchanged bytes does nothing; new bytes replace it.
+ * Resources with the same bytes in one pool share its audio file, which goes with the last of them.
  *
  * @example
  * const welcome = new rgs.AudioFile("welcome", { source: new pulumi.asset.FileAsset("audio/welcome.wav") });
@@ -52,35 +50,16 @@ const declared = new Map<string, string>();
 export class AudioFile extends pulumi.dynamic.Resource {
   constructor(name: string, args: AudioFileArgs, opts?: pulumi.CustomResourceOptions) {
     const source = args.source instanceof pulumi.asset.FileAsset ? pulumi.output(args.source.path) : pulumi.output(args.source);
-    const pool = args.pool ?? (process.env.RGS_POOL || new pulumi.Config("rgs").get("pool"));
-    // Known now, refused now: a refusal inside an output waits for the rest of the program first.
-    if (typeof args.source === "string" && (pool === undefined || typeof pool === "string")) refuseSecondCopy(name, resolve(args.source), pool);
-    // The path is an input of the resource, so a refusal fails this resource's registration.
-    const path = pulumi.all([source, pool]).apply(([s, poolName]) => {
+    const path = source.apply((s) => {
       if (typeof s !== "string" || s === "") throw new pulumi.RunError(`AudioFile '${name}': source must be a path or a pulumi.asset.FileAsset`);
-      const absolute = resolve(s);
-      refuseSecondCopy(name, absolute, poolName);
-      return absolute;
+      return resolve(s);
     });
     const fileName = args.fileName !== undefined ? pulumi.output(args.fileName) : source.apply((s) => basename(String(s)));
     const seed = Object.fromEntries(OUTPUTS.map((k) => [k, undefined]));
-    super(shimFor(AUDIO_FILES), name, { ...seed, path, fileName, pool: args.pool }, opts, "rgs", "AudioFile");
+    // The resource's place in the stack holds the audio file: the same bytes are one audio file in a
+    // pool, and a resource deleted (renamed, or replaced by another holding those bytes) lets go of
+    // its hold only.
+    const holder = createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${AUDIO_FILES}/${name}`).digest("hex");
+    super(shimFor(AUDIO_FILES), name, { ...seed, path, fileName, pool: args.pool, holder }, opts, "rgs", "AudioFile");
   }
-}
-
-function refuseSecondCopy(name: string, path: string, pool: string | undefined): void {
-  let hash: string;
-  try {
-    hash = createHash("sha256").update(readFileSync(path)).digest("hex");
-  } catch {
-    return;
-  }
-  const key = `${(pool ?? "").toLowerCase()}/${hash}`;
-  const first = declared.get(key);
-  if (first !== undefined && first !== name) {
-    throw new pulumi.RunError(
-      `AudioFile '${name}' declares the same recording as AudioFile '${first}'${pool ? ` in pool ${pool}` : ""}: a pool keeps each recording once, so use '${first}'.id wherever '${name}' is played`,
-    );
-  }
-  declared.set(key, name);
 }

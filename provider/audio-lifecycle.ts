@@ -10,7 +10,7 @@ import type { AudioFile } from "../sdk/backend";
 import { AudioFileName, checkAudioUpload, CONTENT_TYPE_OF, type AudioFormat, type CheckedAudio } from "../sdk/model/audio-file";
 import { backendFor, resolveConnection, type Connection } from "./connection";
 import { fail } from "./lifecycle";
-import { userError } from "./user-error";
+import { describe, userError } from "./user-error";
 
 type Props = Record<string, unknown>;
 
@@ -47,7 +47,7 @@ export async function checkAudio(conn: Connection | undefined, news: Props): Pro
   const failures: pulumi.dynamic.CheckFailure[] = [];
   const pool = news.pool ?? resolveConnection(conn).pool;
   if (pool === undefined || pool === "") failures.push({ property: "pool", reason: "no pool: set `pool` on the resource or `pulumi config set rgs:pool <fqdn>`" });
-  const out: Props = { pool: typeof pool === "string" ? pool.toLowerCase() : pool, path: news.path, fileName: news.fileName };
+  const out: Props = { pool: typeof pool === "string" ? pool.toLowerCase() : pool, path: news.path, fileName: news.fileName, holder: news.holder };
   if (news.path === UNKNOWN || news.fileName === UNKNOWN) return { inputs: { ...out, sha256: UNKNOWN }, failures };
   if (typeof news.path !== "string") {
     failures.push({ property: "source", reason: "must be a path or a pulumi.asset.FileAsset" });
@@ -59,8 +59,20 @@ export async function checkAudio(conn: Connection | undefined, news: Props): Pro
     return { inputs: out, failures };
   }
   const r = await recording(news.path, name.data);
-  if ("problem" in r) failures.push(r.problem);
-  else Object.assign(out, { sha256: r.checked.sha256, size: r.checked.size });
+  if ("problem" in r) {
+    failures.push(r.problem);
+  } else {
+    Object.assign(out, { sha256: r.checked.sha256, size: r.checked.size });
+    // On a pool, the recording lives in this machine's audio store, which only this check fills
+    // when another machine imported it: a prompt that plays it can then be written from here too.
+    if (resolveConnection(conn).shell && typeof out.pool === "string" && out.pool !== "") {
+      try {
+        await backendFor(conn).importAudioFile(out.pool, { fileName: name.data, contentType: r.checked.contentType, content: r.content });
+      } catch (e) {
+        failures.push({ property: "source", reason: `cannot keep ${news.path} in the audio store: ${describe(e)}` });
+      }
+    }
+  }
   return { inputs: out, failures };
 }
 
@@ -79,8 +91,9 @@ export async function createAudio(conn: Connection | undefined, inputs: Props): 
     throw userError(`cannot import audio file '${fileName}': ${String(inputs.path)} changed since it was checked; run \`pulumi up\` again`);
   }
   try {
-    const { audioFile } = await backendFor(conn).importAudioFile(pool, { fileName, contentType: r.checked.contentType, content: r.content });
-    return { id: audioFile.id, outs: audioOutputs(audioFile, pool, inputs.path) };
+    const holder = typeof inputs.holder === "string" ? inputs.holder : undefined;
+    const { audioFile } = await backendFor(conn).importAudioFile(pool, { fileName, contentType: r.checked.contentType, content: r.content, holder });
+    return { id: audioFile.id, outs: { ...audioOutputs(audioFile, pool, inputs.path), holder } };
   } catch (e) {
     throw fail(e, `cannot import audio file '${fileName}'`, conn);
   }
@@ -95,14 +108,18 @@ export async function readAudio(conn: Connection | undefined, id: string, props:
     throw fail(e, `cannot read audio file ${id}`, conn);
   }
   if (!found) return {};
-  const outs = audioOutputs(found, pool, props.path);
-  return { id: found.id, props: outs, inputs: { pool, path: props.path, fileName: props.fileName ?? found.fileName, sha256: found.sha256, size: found.size } };
+  const outs = { ...audioOutputs(found, pool, props.path), holder: props.holder };
+  return {
+    id: found.id,
+    props: outs,
+    inputs: { pool, path: props.path, fileName: props.fileName ?? found.fileName, sha256: found.sha256, size: found.size, holder: props.holder },
+  };
 }
 
 export async function removeAudio(conn: Connection | undefined, id: string, props: Props): Promise<void> {
   const pool = String(props.pool ?? resolveConnection(conn).pool);
   try {
-    await backendFor(conn).deleteAudioFile(pool, id);
+    await backendFor(conn).deleteAudioFile(pool, id, { holder: typeof props.holder === "string" ? props.holder : undefined });
   } catch (e) {
     throw fail(e, `cannot delete audio file '${String(props.fileName ?? id)}'`, conn);
   }

@@ -18,6 +18,9 @@ type Props = Record<string, unknown>;
 
 const FIELDS = Object.keys(SettingsSchema.shape);
 
+// Pulumi's marker for a value not known until another resource is created.
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 export async function checkSettings(conn: Connection | undefined, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   const pool = news.pool ?? resolveConnection(conn).pool;
@@ -25,7 +28,8 @@ export async function checkSettings(conn: Connection | undefined, news: Props): 
   const body = Object.fromEntries(FIELDS.filter((f) => news[f] !== undefined).map((f) => [f, news[f]]));
   const parsed = SettingsSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of toFieldIssues(parsed.error)) failures.push({ property: issue.path, reason: issue.message });
+    // A value not yet known in preview is checked when it is known.
+    for (const issue of toFieldIssues(parsed.error)) if (body[issue.path.split(".")[0]] !== UNKNOWN) failures.push({ property: issue.path, reason: issue.message });
     return { inputs: { ...body, pool }, failures };
   }
   return { inputs: { ...parsed.data, pool: typeof pool === "string" ? pool.toLowerCase() : pool }, failures };

@@ -48,6 +48,12 @@ export interface AudioUpload {
   /** audio/wav or audio/x-ms-wma. */
   contentType: string;
   content: Uint8Array;
+  /**
+   * Who holds the audio file, such as a Pulumi resource. The same bytes are one audio file for
+   * everyone who imports them; a delete by a holder lets go of its hold, and deletes the file only
+   * when no other holder is left.
+   */
+  holder?: string;
 }
 
 export interface ImportedAudio {
@@ -74,8 +80,12 @@ export interface Backend {
   /** The recording's bytes, or undefined when there is no such audio file. */
   getAudioFileContent(pool: string, id: string): Promise<Uint8Array | undefined>;
   listAudioFiles(pool: string, options?: Omit<ListOptions, "name">): Promise<Page<AudioFile>>;
-  /** Deletes an audio file, refused with `in_use` while a prompt or music on hold plays it; false when it was already gone. */
-  deleteAudioFile(pool: string, id: string): Promise<boolean>;
+  /**
+   * Deletes an audio file, refused with `in_use` while a prompt or music on hold plays it; false
+   * when it was already gone. With a holder, lets go of its hold and deletes only when no other
+   * holder is left.
+   */
+  deleteAudioFile(pool: string, id: string, options?: { holder?: string }): Promise<boolean>;
   getSettings(pool: string): Promise<Settings>;
   /** Replaces the settings whole (a setting left out takes its default), if still at `version` when given. */
   updateSettings(pool: string, body: SettingsArgs, version?: string): Promise<Settings>;

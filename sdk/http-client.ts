@@ -143,7 +143,7 @@ export class HttpBackend implements Backend {
       method: "POST",
       path: audioPath(pool),
       raw: { contentType: upload.contentType, bytes: upload.content },
-      headers: { "x-file-name": encodeURIComponent(upload.fileName) },
+      headers: { "x-file-name": encodeURIComponent(upload.fileName), ...(upload.holder !== undefined ? { "x-holder": upload.holder } : {}) },
     });
     return { audioFile: r.body as AudioFile, existing: r.status === 200 };
   }
@@ -164,8 +164,9 @@ export class HttpBackend implements Backend {
     return (await this.request({ method: "GET", path: `${audioPath(pool)}${qs ? `?${qs}` : ""}` })).body as Page<AudioFile>;
   }
 
-  async deleteAudioFile(pool: string, id: string): Promise<boolean> {
-    return (await this.orUndefined(async () => (await this.request({ method: "DELETE", path: audioPath(pool, id) }), true))) ?? false;
+  async deleteAudioFile(pool: string, id: string, options: { holder?: string } = {}): Promise<boolean> {
+    const headers: Record<string, string> = options.holder !== undefined ? { "x-holder": options.holder } : {};
+    return (await this.orUndefined(async () => (await this.request({ method: "DELETE", path: audioPath(pool, id), headers }), true))) ?? false;
   }
 
   async getSettings(pool: string): Promise<Settings> {
@@ -254,7 +255,8 @@ export class HttpBackend implements Backend {
         method: options.method,
         headers,
         body: payload,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        // An upload gets time for its bytes too, at 64 KB/s at the least.
+        signal: AbortSignal.timeout(this.timeoutMs + (options.raw ? Math.ceil(options.raw.bytes.length / 64) : 0)),
       });
       if (options.binary && res.ok) {
         bytes = new Uint8Array(await res.arrayBuffer());

@@ -26,7 +26,12 @@ export const getAudioFileContent = defineRoute({
     return reply
       .header("content-type", view.contentType)
       .header("etag", `"${view.etag}"`)
-      .header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(view.fileName)}`)
+      .header("content-disposition", `attachment; filename*=UTF-8''${attrValue(view.fileName)}`)
       .send(Buffer.from(content.buffer, content.byteOffset, content.byteLength));
   },
 });
+
+/** RFC 8187's attr-char: encodeURIComponent leaves ' ( ) * as they are, which the header may not hold. */
+function attrValue(name: string): string {
+  return encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

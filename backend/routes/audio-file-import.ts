@@ -1,8 +1,8 @@
 /** POST /v1/pools/{pool}/audio-files: imports a recording (Import-CsRgsAudioFile), once per content. */
 import { z } from "zod";
 import { RgsError } from "../../sdk/errors";
-import { AUDIO_FILES, MAX_WMA_BYTES } from "../../sdk/model/audio-file";
-import { PoolParams } from "./parameters";
+import { AUDIO_CONTENT_TYPES, AUDIO_FILES, MAX_WMA_BYTES, uploadIssues } from "../../sdk/model/audio-file";
+import { Holder, PoolParams } from "./parameters";
 import { defineRoute } from "./route";
 import { ETAG_HEADER, LOCATION_HEADER } from "./headers";
 import { AUDIO_FILE } from "./views";
@@ -17,9 +17,17 @@ export const importAudioFile = defineRoute({
       .string()
       .optional()
       .describe("The recording's file name, percent-encoded UTF-8 (encodeURIComponent), such as welcome.wav; kept as Lync's OriginalFileName."),
+    "X-Holder": Holder.optional(),
   }),
   bodyLimit: MAX_WMA_BYTES,
-  errors: ["validation_failed", "not_found"],
+  bytes: {
+    contentTypes: Object.keys(AUDIO_CONTENT_TYPES),
+    refusal: (contentType) =>
+      new RgsError("unsupported_media_type", "send the recording's bytes as audio/wav or audio/x-ms-wma; Lync plays .wav and .wma only", {
+        details: [{ path: "Content-Type", message: uploadIssues(contentType, "x.wav").issues[0]?.message ?? "must be audio/wav or audio/x-ms-wma" }],
+      }),
+  },
+  errors: ["validation_failed", "not_found", "unsupported_media_type"],
   operation: {
     operationId: "importAudioFile",
     summary: "Import an audio file (Import-CsRgsAudioFile)",
@@ -36,6 +44,7 @@ export const importAudioFile = defineRoute({
       contentType,
       fileName: headers["X-File-Name"] === undefined ? undefined : decodeFileName(headers["X-File-Name"]),
       content: body instanceof Uint8Array ? body : new Uint8Array(0),
+      holder: headers["X-Holder"],
     });
     return reply
       .status(r.status)
@@ -46,6 +55,12 @@ export const importAudioFile = defineRoute({
 });
 
 function decodeFileName(raw: string): string {
+  // HTTP carries header values as Latin-1: UTF-8 sent raw would be read as other characters.
+  if (!/^[\x20-\x7e]*$/.test(raw)) {
+    throw new RgsError("validation_failed", "the headers are not valid: X-File-Name must be percent-encoded", {
+      details: [{ path: "X-File-Name", message: "must be ASCII, with other characters percent-encoded as UTF-8 (encodeURIComponent writes it so)" }],
+    });
+  }
   try {
     return decodeURIComponent(raw);
   } catch {

@@ -45,6 +45,14 @@ export const IdempotencyKey = z
     "Names this create across retries: the same key with the same body answers the first create again (with Idempotent-Replayed: true), with another body 422 idempotency_key_reused. Kept 24 hours, per token and pool.",
   );
 
+/** X-Holder on an audio file's import and delete: who holds it. */
+export const Holder = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, { error: "must be 1 to 255 visible ASCII characters" })
+  .describe(
+    "Who holds the audio file, such as a Pulumi resource. An import with a holder adds it; a delete with one lets go of its hold and deletes the file only when no other holder is left.",
+  );
+
 export const IfMatch = z
   .string()
   .describe('The ETag the change was based on ("v3", W/"v3", a list of them, or *); 412 etag_mismatch when the object has moved on.');

@@ -76,6 +76,11 @@ export interface Route<P extends z.ZodObject = None, Q extends z.ZodObject = Non
   errors: readonly ServiceErrorCode[];
   /** Largest body in bytes, where it differs from the service's. */
   bodyLimit?: number;
+  /**
+   * The route takes its body as bytes of these content types, and only those (anything else is
+   * 415 before the body is read); the other routes take JSON.
+   */
+  bytes?: { contentTypes: readonly string[]; refusal(contentType: string | undefined): RgsError };
   /** One operation, or one per kind for the routes of `/v1/pools/{pool}/{kind}`. */
   operation: Operation | ((kind: KindName) => Operation);
   handle(input: RouteInput<P, Q, H>, reply: FastifyReply, ctx: RouteContext): Promise<unknown>;
@@ -93,6 +98,20 @@ export function defineRoute<P extends z.ZodObject = None, Q extends z.ZodObject 
 export type AnyRoute = Route<any, any, any>;
 
 export function registerRoute(app: FastifyInstance, route: AnyRoute, ctx: RouteContext): void {
+  const bytes = route.bytes;
+  if (bytes === undefined) return addRoute(app, route, ctx);
+  // A scope of its own, so no other route takes bytes.
+  app.register(async (scope) => {
+    for (const type of bytes.contentTypes) scope.addContentTypeParser(type, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+    scope.addHook("onRequest", async (req) => {
+      const type = req.headers["content-type"]?.split(";")[0].trim().toLowerCase();
+      if (type === undefined || !bytes.contentTypes.includes(type)) throw bytes.refusal(req.headers["content-type"]);
+    });
+    addRoute(scope, route, ctx);
+  });
+}
+
+function addRoute(app: FastifyInstance, route: AnyRoute, ctx: RouteContext): void {
   app.route({
     method: route.method,
     url: route.path.replace(/\{(\w+)\}/g, ":$1"),

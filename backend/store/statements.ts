@@ -156,6 +156,18 @@ export const STATEMENTS = {
     "insertAudioUse",
     "INSERT INTO audio_uses (user_id, pool, audio_id) VALUES (:userId, :pool, :audioId) ON CONFLICT (user_id, audio_id) DO NOTHING",
   ),
+  insertAudioHolder: statement<{ audioId: string; holder: string }>(
+    "insertAudioHolder",
+    "INSERT INTO audio_holders (audio_id, holder) VALUES (:audioId, :holder) ON CONFLICT (audio_id, holder) DO NOTHING",
+  ),
+  deleteAudioHolder: statement<{ audioId: string; holder: string }>(
+    "deleteAudioHolder",
+    "DELETE FROM audio_holders WHERE audio_id = :audioId AND holder = :holder",
+  ),
+  countAudioHolders: statement<{ audioId: string }, { n: number | string }>(
+    "countAudioHolders",
+    `SELECT COUNT(*) AS "n" FROM audio_holders WHERE audio_id = :audioId`,
+  ),
   // A use without an object is the pool's settings.
   audioUsers: statement<{ audioId: string }, AudioUser>(
     "audioUsers",

@@ -189,6 +189,14 @@ export function storeTx(c: Connection): StoreTx {
         for (const audioId of audioIds) await c.all(S.insertAudioUse, { userId, pool, audioId });
       }),
     audioUsers: async (audioId) => (storable(audioId) ? c.all(S.audioUsers, { audioId }) : []),
+    holdAudioFile: async (audioId, holder) =>
+      write(async () => {
+        await c.all(S.insertAudioHolder, { audioId, holder });
+      }),
+    releaseAudioFile: async (audioId, holder) => {
+      await c.all(S.deleteAudioHolder, { audioId, holder });
+      return Number((await c.all(S.countAudioHolders, { audioId }))[0].n);
+    },
 
     getIdempotency: async (key) => (storable(key) ? (await c.all(S.getIdempotency, { key }))[0] : undefined),
     putIdempotency: async (r) =>

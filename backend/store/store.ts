@@ -206,6 +206,10 @@ export interface StoreTx {
   setAudioUses(userId: string, pool: string, audioIds: readonly string[]): Promise<void>;
   /** What plays this audio file. */
   audioUsers(audioId: string): Promise<AudioUser[]>;
+  /** Adds a holder of the audio file (once). */
+  holdAudioFile(audioId: string, holder: string): Promise<void>;
+  /** Drops a holder; the holders left. */
+  releaseAudioFile(audioId: string, holder: string): Promise<number>;
 
   getSettings(pool: string): Promise<SettingsRow | undefined>;
   putSettings(pool: string, body: Record<string, unknown>, expectedVersion: number, now: string): Promise<SettingsRow | undefined>;

@@ -32,6 +32,7 @@ const EXTENSIONS: Readonly<Record<AudioFormat, string>> = { wav: ".wav", wma: ".
 /** The file name Lync keeps as OriginalFileName: a name, not a path, ending in the format's extension. */
 export const AudioFileName = label(255)
   .refine((s) => !/[\\/]/.test(s), { error: "must be a file name without a folder (no / or \\)" })
+  .refine((s) => !/^\.[^.]*$/.test(s.trim()), { error: "must have a name before its extension" })
   .describe("The recording's file name, kept as Lync's OriginalFileName; .wav or .wma.");
 
 /** Issues with an upload's content type and file name, before its bytes are read. */

@@ -56,8 +56,11 @@ export function inspectWave(bytes: Uint8Array): Inspection {
     if (id === "fmt ") {
       if (size < 16 || body + 16 > bytes.length) return { ok: false, message: "is not a playable WAV file: its fmt chunk is shorter than 16 bytes" };
       let tag = view.getUint16(body, true);
-      // WAVE_FORMAT_EXTENSIBLE names the encoding in the first two bytes of its sub-format GUID.
-      if (tag === WAVE_FORMAT_EXTENSIBLE && size >= 40 && body + 26 <= bytes.length) tag = view.getUint16(body + 24, true);
+      // WAVE_FORMAT_EXTENSIBLE names the encoding by a sub-format GUID: the format tag, then the
+      // KSDATAFORMAT_SUBTYPE base. Another GUID names an encoding without a tag.
+      if (tag === WAVE_FORMAT_EXTENSIBLE) {
+        tag = size >= 40 && body + 40 <= bytes.length && sameBytes(bytes, body + 26, SUBTYPE_BASE) ? view.getUint16(body + 24, true) : -1;
+      }
       fmt = { tag, channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true), bits: view.getUint16(body + 14, true) };
       byteRate = view.getUint32(body + 8, true);
     } else if (id === "data") {
@@ -69,17 +72,21 @@ export function inspectWave(bytes: Uint8Array): Inspection {
   if (!fmt) return { ok: false, message: "is not a playable WAV file: it has no fmt chunk" };
   const encoding = WAVE_FORMAT_TAGS[fmt.tag];
   if (encoding === undefined) {
-    const name = WAVE_FORMAT_NAMES[fmt.tag] ?? `format tag ${fmt.tag}`;
+    const name = fmt.tag < 0 ? "a WAVE_FORMAT_EXTENSIBLE sub-format that is not PCM, A-law or µ-law" : (WAVE_FORMAT_NAMES[fmt.tag] ?? `format tag ${fmt.tag}`);
     return { ok: false, message: `is a WAV file encoded as ${name}; Lync plays LPCM, A-law or µ-law only` };
   }
   if (fmt.bits !== 8 && fmt.bits !== 16) {
     return { ok: false, message: `is a ${fmt.bits}-bit WAV file; Lync plays 8-bit or 16-bit files only` };
+  }
+  if (encoding !== "pcm" && fmt.bits !== 8) {
+    return { ok: false, message: `is a ${fmt.bits}-bit ${encoding === "a-law" ? "A-law" : "µ-law"} WAV file; A-law and µ-law samples are 8-bit` };
   }
   if (fmt.channels !== 1 && fmt.channels !== 2) {
     return { ok: false, message: `is a WAV file with ${fmt.channels} channels; Lync plays mono or stereo only` };
   }
   if (fmt.sampleRate === 0) return { ok: false, message: "is not a playable WAV file: its sample rate is 0" };
   if (dataBytes === undefined) return { ok: false, message: "is not a playable WAV file: it has no data chunk" };
+  if (dataBytes === 0) return { ok: false, message: "is a WAV file without sound: its data chunk is empty" };
   return {
     ok: true,
     value: {
@@ -92,6 +99,9 @@ export function inspectWave(bytes: Uint8Array): Inspection {
     },
   };
 }
+
+// The last 14 bytes of every KSDATAFORMAT_SUBTYPE GUID of a wave format tag (…-0000-0010-8000-00AA00389B71).
+const SUBTYPE_BASE = Uint8Array.from([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
 
 // ASF GUIDs as they are laid out on disk: the first three fields little-endian.
 const ASF_HEADER = guidBytes("75B22630-668E-11CF-A6D9-00AA0062CE6C");
@@ -131,7 +141,10 @@ export function inspectAsf(bytes: Uint8Array): Inspection {
     at += size;
   }
   if (!audio) return { ok: false, message: "is not a WMA file: its ASF header has no audio stream" };
-  if (otherStreams > 0) return { ok: false, message: `is an ASF file with ${otherStreams} stream(s) other than audio (video?); Lync plays audio only` };
+  if (otherStreams > 0) return { ok: false, message: `is an ASF file with ${otherStreams} stream(s) other than audio; Lync plays audio only` };
+  if (audio.channels === 0 || audio.sampleRate === 0) {
+    return { ok: false, message: `is not a playable WMA file: its audio stream has ${audio.channels} channels at ${audio.sampleRate} samples per second` };
+  }
   return {
     ok: true,
     value: { format: "wma", encoding: null, channels: audio.channels, sampleRate: audio.sampleRate, bitsPerSample: audio.bits || null, durationSeconds },

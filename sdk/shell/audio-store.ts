@@ -110,12 +110,45 @@ export class AudioStore {
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
+  /** Adds a holder of a recording (once). */
+  async hold(pool: string, id: string, holder: string): Promise<void> {
+    const audio = await this.get(pool, id);
+    if (!audio) return;
+    const holders = await this.holders(pool, audio.sha256);
+    if (!holders.includes(holder)) await this.writeHolders(pool, audio.sha256, [...holders, holder]);
+  }
+
+  /** Drops a holder of a recording; the holders left. */
+  async release(pool: string, id: string, holder: string): Promise<number> {
+    const audio = await this.get(pool, id);
+    if (!audio) return 0;
+    const holders = await this.holders(pool, audio.sha256);
+    const left = holders.filter((h) => h !== holder);
+    if (left.length !== holders.length) await this.writeHolders(pool, audio.sha256, left);
+    return left.length;
+  }
+
+  private async holders(pool: string, sha: string): Promise<string[]> {
+    try {
+      const parsed = JSON.parse(await readFile(join(this.poolDir(pool, false), `${sha}.holders.json`), "utf8")) as unknown;
+      return Array.isArray(parsed) ? parsed.filter((h): h is string => typeof h === "string") : [];
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw e;
+    }
+  }
+
+  private async writeHolders(pool: string, sha: string, holders: readonly string[]): Promise<void> {
+    await writePrivate(join(this.poolDir(pool, true), `${sha}.holders.json`), `${JSON.stringify(holders)}\n`);
+  }
+
   /** Removes a recording; false when there was none. Its imports stay in the index, so what plays them still reads as its id. */
   async delete(pool: string, id: string): Promise<boolean> {
     const audio = await this.get(pool, id);
     if (!audio) return false;
     const dir = this.poolDir(pool, false);
     await rm(join(dir, `${audio.sha256}.json`), { force: true });
+    await rm(join(dir, `${audio.sha256}.holders.json`), { force: true });
     await rm(join(dir, audio.sha256 + EXTENSION[audio.contentType]), { force: true });
     return true;
   }

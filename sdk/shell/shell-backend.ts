@@ -320,6 +320,7 @@ export class ShellBackend implements Backend {
     const checked = checkAudioUpload(upload.contentType, upload.fileName, upload.content);
     if (!checked.ok) throw notPlayable(checked.issues);
     const { audio, existing } = await this.audioStore.put(pool, checked.value, upload.content);
+    if (upload.holder !== undefined) await this.audioStore.hold(pool, audio.id, upload.holder);
     return { audioFile: audioFileView(audio), existing };
   }
 
@@ -346,12 +347,14 @@ export class ShellBackend implements Backend {
   }
 
   /** Removes a recording from the audio store, refused with `in_use` while an object or the settings of the pool play it. */
-  async deleteAudioFile(pool: string, id: string): Promise<boolean> {
+  async deleteAudioFile(pool: string, id: string, options: { holder?: string } = {}): Promise<boolean> {
     pool = pool.toLowerCase();
     id = id.toLowerCase();
     if (!isObjectId(id)) return false;
     const audio = await this.audioStore.get(pool, id);
     if (!audio) return false;
+    // Another holder still counts on these bytes: only this hold goes.
+    if (options.holder !== undefined && (await this.audioStore.release(pool, id, options.holder)) > 0) return true;
     const users = await this.audioUsers("deleteAudioFile", pool, id);
     if (users.length > 0) {
       throw new RgsError(

@@ -2,7 +2,7 @@
  * Recordings through the real Pulumi CLI (examples/music-on-hold): AudioFile resources imported
  * once and referenced by prompts and music on hold, a preview that refuses a file Lync would not
  * play, unchanged audio that deploys nothing, changed audio that replaces its audio file and moves
- * its users to the new one, and a destroy that leaves nothing behind.
+ * its users to the new one, resources that share a recording, and a destroy that leaves nothing behind.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -125,20 +125,27 @@ describe("recordings with the Pulumi CLI", () => {
     expect(failed).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
-  it("refuses two AudioFile resources with the same recording in one pool", async () => {
-    const index = join(project.dir, "index.ts");
+  it("shares one audio file between resources with the same recording, and keeps it for the one left", async () => {
+    const music = (await audioFiles()).find((f) => f.fileName === "Contoso hold music.wav")!;
+    // goodbye takes music's bytes: both resources now hold one audio file.
     writeFileSync(join(audioDir(), "goodbye.wav"), readFileSync(join(audioDir(), "hold-music.wav")));
-    const failed = await stack.preview().then(
-      () => "",
-      (e: Error) => e.message,
-    );
-    expect(failed).toMatch(/AudioFile '(goodbye|music)' declares the same recording as AudioFile '(music|goodbye)' in pool pool01\.contoso\.com/);
-    expect(failed).not.toMatch(/at .*\.(ts|js):\d+/);
-    expect(readFileSync(index, "utf8")).toContain("goodbye");
+    expect((await stack.up()).summary.resourceChanges).toEqual({ same: 6, replace: 1, update: 1 });
+    const [queue] = (await api.list(POOL, "queues")).items;
+    expect(queue.timeoutAction?.prompt?.audioFileId).toBe(music.id);
+    expect((await audioFiles()).map((f) => f.fileName).sort()).toEqual(["Contoso hold music.wav", "welcome.wav"]);
+
+    // goodbye gets its own bytes back; its replacement lets go of music's file, which music still holds.
+    writeFileSync(join(audioDir(), "goodbye.wav"), goodbye);
+    expect((await stack.up()).summary.resourceChanges).toEqual({ same: 6, replace: 1, update: 1 });
+    const files = await audioFiles();
+    expect(files.map((f) => f.fileName).sort()).toEqual(["Contoso hold music.wav", "goodbye.wav", "welcome.wav"]);
+    expect(files.find((f) => f.fileName === "Contoso hold music.wav")!.id).toBe(music.id);
+    const [workflow] = (await api.list(POOL, "workflows")).items;
+    expect(workflow.customMusicOnHoldFileId).toBe(music.id);
+    expect((await stack.preview()).changeSummary).toEqual({ same: 8 });
   });
 
   it("finds settings changed outside Pulumi with refresh and puts them back with up", async () => {
-    writeFileSync(join(audioDir(), "goodbye.wav"), goodbye);
     const s = await api.getSettings(POOL);
     await api.updateSettings(POOL, { agentRingbackGracePeriod: 90, defaultMusicOnHoldFileId: null }, s.etag);
     const refresh = await stack.refresh();

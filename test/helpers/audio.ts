@@ -4,7 +4,8 @@
  *   wav(options?) → Uint8Array   RIFF/WAVE with a fmt chunk (WAVEFORMATEX, or WAVE_FORMAT_EXTENSIBLE
  *                                with extensible: true) and a data chunk of silence.
  *     options: formatTag (1 PCM, 6 A-law, 7 µ-law, 3 float…), channels, sampleRate, bitsPerSample,
- *              seconds (length of the data), tone (a byte that makes the content differ).
+ *              seconds (length of the data), tone (a byte that makes the content differ),
+ *              extensible, subFormatBase (false: a sub-format GUID of no format tag).
  *   wma(options?) → Uint8Array   an ASF Header Object with File Properties and one Stream
  *                                Properties object per stream (audio by default, or video).
  *     options: streams ("audio" | "video")[], channels, sampleRate, seconds.
@@ -18,6 +19,7 @@ export interface WavOptions {
   seconds?: number;
   tone?: number;
   extensible?: boolean;
+  subFormatBase?: boolean;
 }
 
 export function wav(o: WavOptions = {}): Uint8Array {
@@ -45,8 +47,10 @@ export function wav(o: WavOptions = {}): Uint8Array {
   if (o.extensible) {
     v.setUint16(36, 22, true);
     v.setUint16(38, bits, true);
-    // The sub-format GUID begins with the format tag.
+    // The sub-format GUID: the format tag, then the KSDATAFORMAT_SUBTYPE base
+    // (…-0000-0010-8000-00AA00389B71); `subFormatBase: false` writes another GUID.
     v.setUint16(44, formatTag, true);
+    if (o.subFormatBase !== false) out.set([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71], 46);
   }
   const data = 20 + fmtSize;
   ascii(out, data, "data");

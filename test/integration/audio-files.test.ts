@@ -38,10 +38,15 @@ describe.each(["sqlite", "postgres"] as const)("audio files on %s", (store) => {
     call(svc!.url, method, path, { token: svc!.tokens.operator, body, headers });
   const admin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     call(svc!.url, method, path, { token: svc!.tokens.admin, body, headers });
-  const upload = async (bytes: Uint8Array, fileName: string, contentType = "audio/wav", pool = P1, token = svc!.tokens.operator) => {
+  const upload = async (bytes: Uint8Array, fileName: string, contentType = "audio/wav", pool = P1, token = svc!.tokens.operator, holder?: string) => {
     const res = await fetch(`${svc!.url}${pool}/audio-files`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": contentType, "x-file-name": encodeURIComponent(fileName) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": contentType,
+        "x-file-name": encodeURIComponent(fileName),
+        ...(holder ? { "x-holder": holder } : {}),
+      },
       body: bytes,
     });
     const text = await res.text();
@@ -102,8 +107,10 @@ describe.each(["sqlite", "postgres"] as const)("audio files on %s", (store) => {
 
   it("keeps a non-ASCII file name sent percent-encoded, and takes WMA by its ASF header", async (ctx) => {
     if (!svc) return ctx.skip(skip);
-    const a = await imported(wav({ tone: 2 }), "Bienvenue à Montréal.wav");
-    expect(a.fileName).toBe("Bienvenue à Montréal.wav");
+    const a = await imported(wav({ tone: 2 }), "Bienvenue à Montréal (it's) *.wav");
+    expect(a.fileName).toBe("Bienvenue à Montréal (it's) *.wav");
+    const content = await fetch(`${svc.url}${P1}/audio-files/${a.id}/content`, { headers: { authorization: `Bearer ${svc.tokens.reader}` } });
+    expect(content.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''Bienvenue%20%C3%A0%20Montr%C3%A9al%20%28it%27s%29%20%2A.wav");
     const m = await imported(wma({ channels: 2, sampleRate: 44100, seconds: 4 }), "hold.wma", "audio/x-ms-wma");
     expect(m).toMatchObject({ fileName: "hold.wma", contentType: "audio/x-ms-wma", format: "wma", channels: 2, sampleRate: 44100, durationSeconds: 4, encoding: null });
   });
@@ -113,10 +120,20 @@ describe.each(["sqlite", "postgres"] as const)("audio files on %s", (store) => {
     const before = (await op("GET", `${P1}/audio-files?limit=1000`)).body.items.length;
     let e = expectError(await upload(wav({ bitsPerSample: 24, tone: 3 }), "deep.wav"), 400, "validation_failed");
     expect(e.details).toEqual([{ path: "content", message: "is a 24-bit WAV file; Lync plays 8-bit or 16-bit files only" }]);
-    e = expectError(await upload(wav(), "song.mp3", "audio/mpeg"), 400, "validation_failed");
+    // Another type is refused before the body is read.
+    e = expectError(await upload(wav(), "song.mp3", "audio/mpeg"), 415, "unsupported_media_type");
     expect(e.details).toEqual([{ path: "Content-Type", message: 'must be audio/wav or audio/x-ms-wma (got "audio/mpeg"); Lync plays .wav and .wma only' }]);
-    e = expectError(await upload(wav(), "x.wav", "application/octet-stream"), 400, "validation_failed");
-    expect(e.details[0].path).toBe("Content-Type");
+    for (const type of ["application/octet-stream", "application/json", "text/plain"]) {
+      expect(expectError(await upload(wav(), "x.wav", type), 415, "unsupported_media_type").details[0].path).toBe("Content-Type");
+    }
+    // UTF-8 sent raw in a header would be read as Latin-1: it must come percent-encoded.
+    const raw = await fetch(`${svc.url}${P1}/audio-files`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${svc.tokens.operator}`, "content-type": "audio/wav", "x-file-name": Buffer.from("wélcome.wav", "utf8").toString("latin1") },
+      body: wav({ tone: 5 }),
+    });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as { error: { details: { message: string }[] } }).error.details[0].message).toMatch(/must be ASCII, with other characters percent-encoded/);
     e = expectError(await upload(wav(), "welcome.wma"), 400, "validation_failed");
     expect(e.details).toEqual([{ path: "X-File-Name", message: 'must end in .wav for audio/wav content (got "welcome.wma")' }]);
     const big = new Uint8Array(4 * 1024 * 1024 + 10);
@@ -135,14 +152,21 @@ describe.each(["sqlite", "postgres"] as const)("audio files on %s", (store) => {
     expect((await op("GET", `${P1}/audio-files?limit=1000`)).body.items.length).toBe(before);
   });
 
-  it("answers bytes sent to a JSON route as an unsupported media type", async (ctx) => {
+  it("answers bytes sent to any other route as an unsupported media type", async (ctx) => {
     if (!svc) return ctx.skip(skip);
-    const res = await fetch(`${svc.url}${P1}/queues`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${svc.tokens.operator}`, "content-type": "audio/wav" },
-      body: wav(),
-    });
-    expect(res.status).toBe(415);
+    for (const [method, path] of [
+      ["POST", `${P1}/queues`],
+      ["PUT", `${P1}/settings`],
+      ["PUT", "/v1/pools/pool03.contoso.com"],
+    ]) {
+      const res = await fetch(`${svc.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${svc.tokens.admin}`, "content-type": "audio/wav" },
+        body: wav(),
+      });
+      expect(res.status, `${method} ${path}`).toBe(415);
+    }
+    expectError(await op("GET", "/v1/pools/pool03.contoso.com/audio-files"), 404, "not_found");
   });
 
   it("resolves prompts, music on hold and the pool's default music like any reference, and refuses ids it does not hold", async (ctx) => {
@@ -227,6 +251,34 @@ describe.each(["sqlite", "postgres"] as const)("audio files on %s", (store) => {
     // Deleting the user frees the file.
     expect((await op("DELETE", `${P1}/workflows/${wf.id}`)).status).toBe(204);
     expect((await op("DELETE", `${P1}/audio-files/${welcome.id}`)).status).toBe(204);
+  });
+
+  it("deletes an audio file with several holders only when the last lets go, and never while it is played", async (ctx) => {
+    if (!svc) return ctx.skip(skip);
+    const bytes = wav({ tone: 60 });
+    const first = await upload(bytes, "shared.wav", "audio/wav", P1, svc.tokens.operator, "holder-a");
+    expect(first.status).toBe(201);
+    const second = await upload(bytes, "shared.wav", "audio/wav", P1, svc.tokens.operator, "holder-b");
+    expect(second.status).toBe(200);
+    expect(second.body.id).toBe(first.body.id);
+    const id = first.body.id as string;
+    const del = (holder?: string) => op("DELETE", `${P1}/audio-files/${id}`, undefined, holder ? { "x-holder": holder } : {});
+
+    // holder-a lets go; holder-b still holds the file.
+    expect((await del("holder-a")).status).toBe(204);
+    expect((await op("GET", `${P1}/audio-files/${id}`)).status).toBe(200);
+    // A second release by holder-a changes nothing.
+    expect((await del("holder-a")).status).toBe(204);
+    expect((await op("GET", `${P1}/audio-files/${id}`)).status).toBe(200);
+
+    // The last holder cannot take it away while a queue plays it, and keeps its hold.
+    const queue = await op("POST", `${P1}/queues`, { name: uniq("Held"), timeoutAction: { action: "Terminate", prompt: { audioFileId: id } } });
+    expect(queue.status, queue.text).toBe(201);
+    expectError(await del("holder-b"), 409, "in_use");
+    expect((await op("DELETE", `${P1}/queues/${queue.body.id}`)).status).toBe(204);
+    expect((await del("holder-b")).status).toBe(204);
+    expectError(await op("GET", `${P1}/audio-files/${id}`), 404, "not_found");
+    expectError(await op("DELETE", `${P1}/audio-files/${id}`, undefined, { "x-holder": "bad holder" }), 400, "validation_failed");
   });
 
   it("lists a pool's audio files a page at a time", async (ctx) => {

@@ -34,6 +34,10 @@ describe("WAV files", () => {
     [{ channels: 6 }, "is a WAV file with 6 channels; Lync plays mono or stereo only"],
     [{ formatTag: 0x55 }, "is a WAV file encoded as MPEG Layer 3; Lync plays LPCM, A-law or µ-law only"],
     [{ formatTag: 2, bitsPerSample: 4 }, "is a WAV file encoded as Microsoft ADPCM; Lync plays LPCM, A-law or µ-law only"],
+    [{ formatTag: 6, bitsPerSample: 16 }, "is a 16-bit A-law WAV file; A-law and µ-law samples are 8-bit"],
+    [{ formatTag: 7, bitsPerSample: 16 }, "is a 16-bit µ-law WAV file; A-law and µ-law samples are 8-bit"],
+    [{ seconds: 0 }, "is a WAV file without sound: its data chunk is empty"],
+    [{ extensible: true, subFormatBase: false }, "is a WAV file encoded as a WAVE_FORMAT_EXTENSIBLE sub-format that is not PCM, A-law or µ-law; Lync plays LPCM, A-law or µ-law only"],
   ])("refuses %j, naming what it found", (options, message) => {
     expect(inspectWave(wav(options))).toEqual({ ok: false, message });
   });
@@ -60,9 +64,13 @@ describe("WMA files", () => {
   it("refuses a file with a video stream, and one without audio", () => {
     expect(inspectAsf(wma({ streams: ["audio", "video"] }))).toEqual({
       ok: false,
-      message: "is an ASF file with 1 stream(s) other than audio (video?); Lync plays audio only",
+      message: "is an ASF file with 1 stream(s) other than audio; Lync plays audio only",
     });
     expect(inspectAsf(wma({ streams: ["video"] }))).toEqual({ ok: false, message: "is not a WMA file: its ASF header has no audio stream" });
+    expect(inspectAsf(wma({ sampleRate: 0 }))).toEqual({
+      ok: false,
+      message: "is not a playable WMA file: its audio stream has 2 channels at 0 samples per second",
+    });
     expect(inspectAsf(wav()).ok).toBe(false);
   });
 });
@@ -96,6 +104,10 @@ describe("an upload", () => {
     expect(checkAudioUpload("audio/wav", "../etc/welcome.wav", wav())).toEqual({
       ok: false,
       issues: [{ path: "X-File-Name", message: 'must be a file name without a folder (no / or \\) (got "../etc/welcome.wav")' }],
+    });
+    expect(checkAudioUpload("audio/wav", ".wav", wav())).toEqual({
+      ok: false,
+      issues: [{ path: "X-File-Name", message: 'must have a name before its extension (got ".wav")' }],
     });
     expect(checkAudioUpload("audio/x-ms-wma", "hold.wma", wav())).toMatchObject({ ok: false, issues: [{ path: "content", message: expect.stringMatching(/^is not a WMA file/) }] });
   });

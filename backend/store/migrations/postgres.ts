@@ -97,6 +97,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         CONSTRAINT audio_uses_target_exists FOREIGN KEY (audio_id, pool) REFERENCES audio_files(id, pool)
       );
       CREATE INDEX audio_uses_audio ON audio_uses(audio_id);
+      CREATE TABLE audio_holders (
+        audio_id TEXT NOT NULL REFERENCES audio_files(id) ON DELETE CASCADE,
+        holder TEXT NOT NULL,
+        CONSTRAINT audio_holders_pkey PRIMARY KEY (audio_id, holder)
+      );
     `,
   },
 ];

@@ -75,7 +75,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: "audio files, kept once per pool and content, and the objects that play them",
     // A use is an object's id, or 'settings:<pool>' for the pool's settings, which are no object;
-    // a use holds its audio file, so a used file cannot be deleted.
+    // a use holds its audio file, so a used file cannot be deleted. A holder is whoever imported the
+    // bytes (a Pulumi resource): the same bytes are one file, deleted when its last holder lets go.
     sql: `
       CREATE TABLE audio_files (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -96,6 +97,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         FOREIGN KEY (audio_id, pool) REFERENCES audio_files(id, pool)
       );
       CREATE INDEX audio_uses_audio ON audio_uses(audio_id);
+      CREATE TABLE audio_holders (
+        audio_id TEXT NOT NULL REFERENCES audio_files(id) ON DELETE CASCADE,
+        holder TEXT NOT NULL,
+        PRIMARY KEY (audio_id, holder)
+      );
     `,
   },
 ];
