@@ -118,7 +118,7 @@ describe("two rgs serve processes on one PostgreSQL database", () => {
   it("both came up on the one database, which has the schema and the pools once", async (ctx) => {
     need(ctx);
     for (const s of [a, b]) expect((await call(s.url, "GET", "/healthz")).status).toBe(200);
-    expect(await pg.db!.query("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await pg.db!.query("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     expect((await pg.db!.query("SELECT fqdn FROM pools ORDER BY fqdn")).map((r) => r.fqdn)).toEqual(POOLS);
     // What one instance writes, the other reads.
     const made = await send(tally("warm-up"), a, "POST", `${P1}/agent-groups`, { name: "Seen by both" });

@@ -24,6 +24,8 @@ export interface Refs {
   queues: string[];
   hours: string[];
   holidaySets: string[];
+  /** Audio files of the pool that prompts and music on hold may play. */
+  audioFiles: string[];
 }
 
 let serial = 0;
@@ -62,21 +64,25 @@ const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T, required: (keyof T)[]) =>
   fc.record(model, { requiredKeys: required as never, noNullPrototype: true }) as fc.Arbitrary<Record<string, unknown>>;
 
-const prompt = fc.oneof(
-  rec({ textToSpeech: text }, ["textToSpeech"]),
-  rec({ audioFileId: label(40) }, ["audioFileId"]),
-  rec({ textToSpeech: text, audioFileId: label(40) }, ["textToSpeech", "audioFileId"]),
-);
+// With no audio files to play, prompts are text only.
+const promptOf = (refs: Refs) =>
+  refs.audioFiles.length === 0
+    ? rec({ textToSpeech: text }, ["textToSpeech"])
+    : fc.oneof(
+        rec({ textToSpeech: text }, ["textToSpeech"]),
+        rec({ audioFileId: fc.constantFrom(...refs.audioFiles) }, ["audioFileId"]),
+        rec({ textToSpeech: text, audioFileId: fc.constantFrom(...refs.audioFiles) }, ["textToSpeech", "audioFileId"]),
+      );
 
 function actions(refs: Refs, allowed: readonly string[], question?: fc.Arbitrary<Record<string, unknown>>) {
   const all: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
-    Terminate: rec({ action: fc.constant("Terminate"), prompt }, ["action"]),
-    TransferToQueue: rec({ action: fc.constant("TransferToQueue"), queueId: fc.constantFrom(...refs.queues), prompt }, ["action", "queueId"]),
-    TransferToUri: rec({ action: fc.constant("TransferToUri"), uri: sip, prompt }, ["action", "uri"]),
-    TransferToVoicemailUri: rec({ action: fc.constant("TransferToVoicemailUri"), uri: sip, prompt }, ["action", "uri"]),
-    TransferToPSTN: rec({ action: fc.constant("TransferToPSTN"), uri: pstn, prompt }, ["action", "uri"]),
+    Terminate: rec({ action: fc.constant("Terminate"), prompt: promptOf(refs) }, ["action"]),
+    TransferToQueue: rec({ action: fc.constant("TransferToQueue"), queueId: fc.constantFrom(...refs.queues), prompt: promptOf(refs) }, ["action", "queueId"]),
+    TransferToUri: rec({ action: fc.constant("TransferToUri"), uri: sip, prompt: promptOf(refs) }, ["action", "uri"]),
+    TransferToVoicemailUri: rec({ action: fc.constant("TransferToVoicemailUri"), uri: sip, prompt: promptOf(refs) }, ["action", "uri"]),
+    TransferToPSTN: rec({ action: fc.constant("TransferToPSTN"), uri: pstn, prompt: promptOf(refs) }, ["action", "uri"]),
   };
-  if (question) all.TransferToQuestion = rec({ action: fc.constant("TransferToQuestion"), question, prompt }, ["action", "question"]);
+  if (question) all.TransferToQuestion = rec({ action: fc.constant("TransferToQuestion"), question, prompt: promptOf(refs) }, ["action", "question"]);
   return fc.oneof(...allowed.filter((a) => all[a]).map((a) => all[a]));
 }
 
@@ -95,11 +101,11 @@ function question(refs: Refs, depth: number): fc.Arbitrary<Record<string, unknow
   return rec(
     {
       name: label(40),
-      prompt,
+      prompt: promptOf(refs),
       // A question without answers disconnects the call, which an active workflow may not do.
       answers: fc.uniqueArray(answer, { selector: (a) => a.dtmfResponse, minLength: 1, maxLength: 4 }),
-      invalidAnswerPrompt: prompt,
-      noAnswerPrompt: prompt,
+      invalidAnswerPrompt: promptOf(refs),
+      noAnswerPrompt: promptOf(refs),
     },
     ["prompt", "answers"],
   );
@@ -179,14 +185,15 @@ function bodyOf(kind: KindName, refs: Refs): fc.Arbitrary<Record<string, unknown
     case "workflows": {
       const closed = actions(refs, ["Terminate", "TransferToUri", "TransferToVoicemailUri", "TransferToPSTN"]);
       const defaultAction = fc.oneof(
-        rec({ action: fc.constant("TransferToQueue"), queueId: fc.constantFrom(...refs.queues), prompt }, ["action", "queueId"]),
-        rec({ action: fc.constant("TransferToQuestion"), question: question(refs, 2), prompt }, ["action", "question"]),
+        rec({ action: fc.constant("TransferToQueue"), queueId: fc.constantFrom(...refs.queues), prompt: promptOf(refs) }, ["action", "queueId"]),
+        rec({ action: fc.constant("TransferToQuestion"), question: question(refs, 2), prompt: promptOf(refs) }, ["action", "question"]),
       );
       return rec(
         {
           name,
           description: opt(text),
           primaryUri: fc.constant(null).map(() => `sip:workflow-${unique()}@contoso.com`),
+          customMusicOnHoldFileId: refs.audioFiles.length === 0 ? fc.constant(null) : opt(fc.constantFrom(...refs.audioFiles)),
           displayNumber: opt(label(30)),
           // A line URI belongs to one workflow in the deployment, so each gets a serial number.
           lineUri: opt(fc.constant(null).map(() => `tel:+1${unique()}`)),

@@ -18,6 +18,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ERROR_STATUS } from "../../sdk/errors";
 import { KIND_NAMES, type KindName } from "../../sdk/model/kind";
+import { wav } from "../helpers/audio";
 import { expectError, type Reply } from "../helpers/http";
 import { buildApp } from "../../backend/app";
 import { parseTokens } from "../../backend/auth";
@@ -280,7 +281,22 @@ describe.each(STORES)("bad input on %s", (store) => {
       },
     });
     await post("workflows", { name: "Holder 2", primaryUri: "sip:holder2@contoso.com", businessHoursId: hours[1].id, timeZone: "UTC" });
-    refs = { agentGroups: ags.map((a) => a.id), queues: qs.map((q) => q.id), hours: hours.map((h) => h.id), holidaySets: hs.map((h) => h.id) };
+    const audio = async (tone: number) => {
+      const r = await fetch(`${svc.url}${P}/audio-files`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${svc.tokens.operator}`, "content-type": "audio/wav", "x-file-name": `ref-${tone}.wav` },
+        body: wav({ tone }),
+      });
+      if (r.status !== 201) throw new Error(`setup: audio file ${r.status} ${await r.text()}`);
+      return ((await r.json()) as { id: string }).id;
+    };
+    refs = {
+      agentGroups: ags.map((a) => a.id),
+      queues: qs.map((q) => q.id),
+      hours: hours.map((h) => h.id),
+      holidaySets: hs.map((h) => h.id),
+      audioFiles: [await audio(1), await audio(2)],
+    };
 
     // Objects the update properties rewrite; nothing references them.
     const minimal: Record<KindName, unknown> = {
@@ -387,7 +403,13 @@ describe.each(STORES)("bad input on %s", (store) => {
         );
         if (r && r.status === 200) {
           settingsEtag = r.body.etag;
-          if (v.valid) expect({ agentRingbackGracePeriod: r.body.agentRingbackGracePeriod, disableCallContext: r.body.disableCallContext }).toEqual(v.value);
+          if (v.valid) {
+            expect({
+              agentRingbackGracePeriod: r.body.agentRingbackGracePeriod,
+              disableCallContext: r.body.disableCallContext,
+              defaultMusicOnHoldFileId: r.body.defaultMusicOnHoldFileId,
+            }).toEqual(v.value);
+          }
         }
       });
     });

@@ -30,6 +30,8 @@ const refs: Refs = {
   queues: ["0b000000-0000-4000-8000-000000000001", "0b000000-0000-4000-8000-000000000002"],
   hours: ["0c000000-0000-4000-8000-000000000001"],
   holidaySets: ["0d000000-0000-4000-8000-000000000001", "0d000000-0000-4000-8000-000000000002"],
+  // Recordings travel through the audio store, which test/integration/shell-audio.test.ts covers.
+  audioFiles: [],
 };
 
 // Parameters that steer a cmdlet rather than set a property of the object it makes.
