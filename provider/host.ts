@@ -34,6 +34,44 @@ export interface Methods {
 // kind of one stack shares the stack's config, so one connection serves them all.
 let configured: Connection | undefined;
 
+/** One shim's methods, with the connection `configure` captured. */
+type Lifecycle = Omit<Methods, "configure">;
+
+function lifecycleOf(kind: ShimKind): Lifecycle {
+  const c = () => configured;
+  if (kind === AUDIO_FILES) {
+    return {
+      check: (_olds, news) => checkAudio(c(), news),
+      diff: (_id, olds, news) => diffAudio(olds, news),
+      create: (inputs) => createAudio(c(), inputs),
+      read: (id, props) => readAudio(c(), id, props ?? {}),
+      // The diff replaces on every change that matters, so an update only keeps what is there.
+      update: async (_id, olds) => ({ outs: olds }),
+      delete: (id, props) => removeAudio(c(), id, props),
+    };
+  }
+  if (kind === "settings") {
+    return {
+      check: (_olds, news) => checkSettings(c(), news),
+      diff: (_id, olds, news) => diffSettings(olds, news),
+      create: (inputs) => createSettings(c(), inputs),
+      read: (id, props) => readSettings(c(), id, props ?? {}),
+      update: (_id, olds, news) => updateSettings(c(), olds, news),
+      delete: (id, props) => removeSettings(c(), id, props),
+    };
+  }
+  return {
+    check: (olds, news) => check(kind, c(), olds, news),
+    diff: (_id, olds, news) => diff(kind, olds, news),
+    create: (inputs) => create(kind, c(), inputs),
+    read: (id, props) => read(kind, c(), id, props ?? {}),
+    update: (id, olds, news) => update(kind, c(), id, olds, news),
+    delete: (id, props) => remove(kind, c(), id, props),
+  };
+}
+
+const lifecycles = new Map<ShimKind, Lifecycle>();
+
 /** What the serialized shim of `kind` calls for each method. */
 export function call(kind: ShimKind, method: keyof Methods, args: unknown[]): Promise<unknown> {
   const a = args as [never, never, never];
@@ -41,61 +79,8 @@ export function call(kind: ShimKind, method: keyof Methods, args: unknown[]): Pr
     configured = connectionFromConfig((a[0] as pulumi.dynamic.ConfigureRequest).config);
     return Promise.resolve();
   }
-  if (kind === AUDIO_FILES) return callAudio(method, a);
-  return kind === "settings" ? callSettings(method, a) : callKind(kind, method, a);
-}
-
-function callKind(kind: KindName, method: Exclude<keyof Methods, "configure">, a: [never, never, never]): Promise<unknown> {
-  switch (method) {
-    case "check":
-      return check(kind, configured, a[0], a[1]);
-    case "diff":
-      return diff(kind, a[1], a[2]);
-    case "create":
-      return create(kind, configured, a[0]);
-    case "read":
-      return read(kind, configured, a[0], a[1] ?? {});
-    case "update":
-      return update(kind, configured, a[0], a[1], a[2]);
-    case "delete":
-      return remove(kind, configured, a[0], a[1]);
-  }
-  return Promise.reject(new Error(`the provider has no method ${String(method)}`));
-}
-
-function callAudio(method: Exclude<keyof Methods, "configure">, a: [never, never, never]): Promise<unknown> {
-  switch (method) {
-    case "check":
-      return checkAudio(configured, a[1]);
-    case "diff":
-      return diffAudio(a[1], a[2]);
-    case "create":
-      return createAudio(configured, a[0]);
-    case "read":
-      return readAudio(configured, a[0], a[1] ?? {});
-    // The diff replaces on every change that matters, so an update only keeps what is there.
-    case "update":
-      return Promise.resolve({ outs: a[1] });
-    case "delete":
-      return removeAudio(configured, a[0], a[1]);
-  }
-  return Promise.reject(new Error(`the provider has no method ${String(method)}`));
-}
-
-function callSettings(method: Exclude<keyof Methods, "configure">, a: [never, never, never]): Promise<unknown> {
-  switch (method) {
-    case "check":
-      return checkSettings(configured, a[1]);
-    case "diff":
-      return diffSettings(a[1], a[2]);
-    case "create":
-      return createSettings(configured, a[0]);
-    case "read":
-      return readSettings(configured, a[0], a[1] ?? {});
-    case "update":
-      return updateSettings(configured, a[1], a[2]);
-    case "delete":
-      return removeSettings(configured, a[0], a[1]);
-  }
-  return Promise.reject(new Error(`the provider has no method ${String(method)}`));
+  let lifecycle = lifecycles.get(kind);
+  if (!lifecycle) lifecycles.set(kind, (lifecycle = lifecycleOf(kind)));
+  if (!Object.hasOwn(lifecycle, method)) return Promise.reject(new Error(`the provider has no method ${String(method)}`));
+  return (lifecycle[method] as (...xs: unknown[]) => Promise<unknown>)(...a);
 }
