@@ -86,7 +86,7 @@ export async function createAudio(conn: Connection | undefined, inputs: Props): 
   const fileName = String(inputs.fileName);
   const r = await recording(String(inputs.path), fileName);
   if ("problem" in r) throw userError(`cannot import audio file '${fileName}': ${r.problem.reason}`);
-  // What preview showed is what is imported: a file changed since then is a new plan.
+  // What this run checked is what is imported: a file changed since its check is a new plan.
   if (inputs.sha256 !== r.checked.sha256) {
     throw userError(`cannot import audio file '${fileName}': ${String(inputs.path)} changed since it was checked; run \`pulumi up\` again`);
   }
