@@ -86,9 +86,7 @@ export class ResponseGroupService implements Configuration {
         limit: options.limit + 1,
         nameKey: options.name === undefined ? undefined : nameKey(options.name),
       });
-      const page = rows.slice(0, options.limit);
-      const more = rows.length > options.limit;
-      return { items: page.map(objectView), nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+      return pageOfRows(rows, options.limit, objectView);
     });
   }
 
@@ -316,10 +314,7 @@ export class ResponseGroupService implements Configuration {
     const afterSeq = options.cursor === undefined ? 0 : decodeCursor(options.cursor);
     return this.read(async (tx, committed) => {
       await this.requirePool(tx, pool, committed);
-      const rows = await tx.listAudioFiles(pool, { afterSeq, limit: options.limit + 1 });
-      const page = rows.slice(0, options.limit);
-      const more = rows.length > options.limit;
-      return { items: page.map(audioFileView), nextCursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+      return pageOfRows(await tx.listAudioFiles(pool, { afterSeq, limit: options.limit + 1 }), options.limit, audioFileView);
     });
   }
 
@@ -368,6 +363,12 @@ export class ResponseGroupService implements Configuration {
   private now(): string {
     return this.clock().toISOString();
   }
+}
+
+/** A page of rows read with one more than `limit`, which says whether another page follows. */
+function pageOfRows<R extends { seq: number }, V>(rows: readonly R[], limit: number, view: (row: R) => V): Page<V> {
+  const page = rows.slice(0, limit);
+  return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
 }
 
 function poolView(row: { fqdn: string; createdAt: string }): PoolView {

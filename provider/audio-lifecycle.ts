@@ -9,13 +9,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AudioFile } from "../sdk/backend";
 import { AudioFileName, checkAudioUpload, CONTENT_TYPE_OF, type AudioFormat, type CheckedAudio } from "../sdk/model/audio-file";
 import { backendFor, resolveConnection, type Connection } from "./connection";
-import { fail } from "./lifecycle";
+import { checkedPool, fail, UNKNOWN } from "./lifecycle";
 import { describe, userError } from "./user-error";
 
 type Props = Record<string, unknown>;
 
-// Pulumi's marker for a value not known until another resource is created.
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** What decides which audio file a resource is: the pool and the bytes. The file name is kept from the first import. */
 const IDENTITY = ["pool", "sha256"] as const;
@@ -45,9 +43,7 @@ async function recording(path: string, fileName: string): Promise<{ checked: Che
 
 export async function checkAudio(conn: Connection | undefined, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  const pool = news.pool ?? resolveConnection(conn).pool;
-  if (pool === undefined || pool === "") failures.push({ property: "pool", reason: "no pool: set `pool` on the resource or `pulumi config set rgs:pool <fqdn>`" });
-  const out: Props = { pool: typeof pool === "string" ? pool.toLowerCase() : pool, path: news.path, fileName: news.fileName, holder: news.holder };
+  const out: Props = { pool: checkedPool(news, conn, failures), path: news.path, fileName: news.fileName, holder: news.holder };
   if (news.path === UNKNOWN || news.fileName === UNKNOWN) return { inputs: { ...out, sha256: UNKNOWN }, failures };
   if (typeof news.path !== "string") {
     failures.push({ property: "source", reason: "must be a path or a pulumi.asset.FileAsset" });

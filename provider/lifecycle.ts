@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { RgsObject } from "../sdk/backend";
 import { RgsError } from "../sdk/errors";
 import { stableJson } from "../sdk/json";
-import { fieldsOf, kindDef, toFieldIssues, type KindArgs } from "../sdk/model/index";
+import { defaultsOf, fieldsOf, kindDef, toFieldIssues, type KindArgs } from "../sdk/model/index";
 import type { KindName } from "../sdk/model/kind";
 import { backendFor, resolveConnection, type Connection } from "./connection";
 import { describe, userError } from "./user-error";
@@ -22,7 +22,7 @@ export const EXTRA_OUTPUTS = ["identity", "etag", "pool"] as const;
 const REPLACE_ON_CHANGE = ["pool"] as const;
 
 // Pulumi's marker for a value not known until another resource is created.
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 type Props = Record<string, unknown>;
 
@@ -33,12 +33,7 @@ export async function check(kind: KindName, conn: Connection | undefined, olds: 
   const body = objectFields(news);
   const unknownPaths = findUnknowns(body, "");
 
-  const pool = news.pool ?? resolveConnection(conn).pool;
-  if (pool === undefined || pool === "") {
-    failures.push({ property: "pool", reason: "no pool: set `pool` on the resource or `pulumi config set rgs:pool <fqdn>`" });
-  } else if (pool !== UNKNOWN && typeof pool !== "string") {
-    failures.push({ property: "pool", reason: `must be a pool FQDN string (got ${JSON.stringify(pool)})` });
-  }
+  const pool = checkedPool(news, conn, failures);
   if (news.adopt !== undefined && news.adopt !== UNKNOWN && typeof news.adopt !== "boolean") {
     failures.push({ property: "adopt", reason: `must be true or false (got ${JSON.stringify(news.adopt)})` });
   }
@@ -63,10 +58,21 @@ export async function check(kind: KindName, conn: Connection | undefined, olds: 
   if (failures.length === 0 && unknownPaths.length === 0 && def.createRules && creating) {
     for (const issue of def.createRules(inputs)) failures.push({ property: issue.path, reason: issue.message });
   }
-  const out: Props = { ...inputs, pool: typeof pool === "string" ? pool.toLowerCase() : pool };
+  const out: Props = { ...inputs, pool };
   if (news.adopt !== undefined) out.adopt = news.adopt;
   if (typeof news.__key === "string") out.__key = news.__key;
   return { inputs: out, failures };
+}
+
+/** The resource's pool, its own or the stack's `rgs:pool`, in lower case; a failure when there is none. */
+export function checkedPool(news: Props, conn: Connection | undefined, failures: pulumi.dynamic.CheckFailure[]): unknown {
+  const pool = news.pool ?? resolveConnection(conn).pool;
+  if (pool === undefined || pool === "") {
+    failures.push({ property: "pool", reason: "no pool: set `pool` on the resource or `pulumi config set rgs:pool <fqdn>`" });
+  } else if (pool !== UNKNOWN && typeof pool !== "string") {
+    failures.push({ property: "pool", reason: `must be a pool FQDN string (got ${JSON.stringify(pool)})` });
+  }
+  return typeof pool === "string" ? pool.toLowerCase() : pool;
 }
 
 /** Normalised old outputs against checked new inputs; only a change of pool replaces. */
@@ -198,11 +204,7 @@ function argsOf<K extends KindName>(_kind: K, props: Props): KindArgs[K] & Props
 
 function withTopLevelDefaults(kind: KindName, body: Props): Props {
   const out: Props = { ...body };
-  for (const [k, field] of Object.entries(fieldsOf(kind))) {
-    if (out[k] !== undefined) continue;
-    const r = field.safeParse(undefined);
-    if (r.success && r.data !== undefined) out[k] = r.data;
-  }
+  for (const [k, v] of Object.entries(defaultsOf(kind))) if (out[k] === undefined) out[k] = v;
   return out;
 }
 

@@ -11,20 +11,17 @@ import { toFieldIssues } from "../sdk/model/index";
 import { SettingsSchema } from "../sdk/model/settings";
 import { SETTINGS_SERVER_FIELDS } from "../sdk/views";
 import { backendFor, resolveConnection, type Connection } from "./connection";
-import { fail } from "./lifecycle";
+import { checkedPool, fail, UNKNOWN } from "./lifecycle";
 import { userError } from "./user-error";
 
 type Props = Record<string, unknown>;
 
 const FIELDS = Object.keys(SettingsSchema.shape);
 
-// Pulumi's marker for a value not known until another resource is created.
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export async function checkSettings(conn: Connection | undefined, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  const pool = news.pool ?? resolveConnection(conn).pool;
-  if (pool === undefined || pool === "") failures.push({ property: "pool", reason: "no pool: set `pool` on the resource or `pulumi config set rgs:pool <fqdn>`" });
+  const pool = checkedPool(news, conn, failures);
   const body = Object.fromEntries(FIELDS.filter((f) => news[f] !== undefined).map((f) => [f, news[f]]));
   const parsed = SettingsSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
@@ -32,7 +29,7 @@ export async function checkSettings(conn: Connection | undefined, news: Props): 
     for (const issue of toFieldIssues(parsed.error)) if (body[issue.path.split(".")[0]] !== UNKNOWN) failures.push({ property: issue.path, reason: issue.message });
     return { inputs: { ...body, pool }, failures };
   }
-  return { inputs: { ...parsed.data, pool: typeof pool === "string" ? pool.toLowerCase() : pool }, failures };
+  return { inputs: { ...parsed.data, pool }, failures };
 }
 
 export async function diffSettings(olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

@@ -80,12 +80,7 @@ export class HttpBackend implements Backend {
   }
 
   async get<K extends KindName>(pool: string, kind: K, id: string): Promise<RgsObject<K> | undefined> {
-    try {
-      return (await this.request({ method: "GET", path: objectPath(pool, kind, id) })).body as RgsObject<K>;
-    } catch (e) {
-      if (RgsError.isRgsError(e) && e.code === "not_found") return undefined;
-      throw e;
-    }
+    return this.orUndefined(async () => (await this.request({ method: "GET", path: objectPath(pool, kind, id) })).body as RgsObject<K>);
   }
 
   async list<K extends KindName>(pool: string, kind: K, options: ListOptions = {}): Promise<Page<RgsObject<K>>> {
@@ -128,13 +123,7 @@ export class HttpBackend implements Backend {
   }
 
   async delete(pool: string, kind: KindName, id: string): Promise<boolean> {
-    try {
-      await this.request({ method: "DELETE", path: objectPath(pool, kind, id) });
-      return true;
-    } catch (e) {
-      if (RgsError.isRgsError(e) && e.code === "not_found") return false;
-      throw e;
-    }
+    return (await this.orUndefined(async () => (await this.request({ method: "DELETE", path: objectPath(pool, kind, id) }), true))) ?? false;
   }
 
   /** Content-addressed, so a retry after a lost answer finds the same audio file (200) rather than making a second. */
@@ -190,6 +179,7 @@ export class HttpBackend implements Backend {
   /** Nothing is held between calls. */
   async close(): Promise<void> {}
 
+  /** A call's answer, or undefined when the service has no such object (not_found). */
   private async orUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();

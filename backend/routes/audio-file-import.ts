@@ -1,7 +1,7 @@
 /** POST /v1/pools/{pool}/audio-files: imports a recording (Import-CsRgsAudioFile), once per content. */
 import { z } from "zod";
 import { RgsError } from "../../sdk/errors";
-import { AUDIO_CONTENT_TYPES, AUDIO_FILES, MAX_WMA_BYTES, uploadIssues } from "../../sdk/model/audio-file";
+import { AUDIO_CONTENT_TYPES, AUDIO_FILES, contentTypeFormat, MAX_WMA_BYTES } from "../../sdk/model/audio-file";
 import { Holder, PoolParams } from "./parameters";
 import { defineRoute } from "./route";
 import { ETAG_HEADER, LOCATION_HEADER } from "./headers";
@@ -22,10 +22,12 @@ export const importAudioFile = defineRoute({
   bodyLimit: MAX_WMA_BYTES,
   bytes: {
     contentTypes: Object.keys(AUDIO_CONTENT_TYPES),
-    refusal: (contentType) =>
-      new RgsError("unsupported_media_type", "send the recording's bytes as audio/wav or audio/x-ms-wma; Lync plays .wav and .wma only", {
-        details: [{ path: "Content-Type", message: uploadIssues(contentType, "x.wav").issues[0]?.message ?? "must be audio/wav or audio/x-ms-wma" }],
-      }),
+    refusal: (contentType) => {
+      const named = contentTypeFormat(contentType);
+      return new RgsError("unsupported_media_type", "send the recording's bytes as audio/wav or audio/x-ms-wma; Lync plays .wav and .wma only", {
+        details: "issue" in named ? [named.issue] : [],
+      });
+    },
   },
   errors: ["validation_failed", "not_found", "unsupported_media_type"],
   operation: {

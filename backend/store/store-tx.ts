@@ -50,6 +50,16 @@ export function storeTx(c: Connection): StoreTx {
     const rows = await c.all(statement, params);
     return rows[0] && toObjectRow(rows[0]);
   };
+  // A delete undone alone; the row that stops it refers to what is deleted (a reference, a use of a file).
+  const remove = async (statements: () => Promise<unknown[]>): Promise<boolean> => {
+    try {
+      return (await c.atomically(statements)).length > 0;
+    } catch (e) {
+      const v = e instanceof ConstraintViolation ? e : c.violation(e);
+      if (v?.constraint === "reference") throw new ConstraintViolation("in_use", v.message);
+      throw v ?? e;
+    }
+  };
   // One key at a time, so a refusal names the field whose value is taken.
   const holdKeys = async (objectId: string, keys: readonly UniqueKey[]) => {
     for (const k of keys) {
@@ -117,21 +127,11 @@ export function storeTx(c: Connection): StoreTx {
         return row;
       });
     },
-    deleteObject: async (id) => {
-      try {
-        return (
-          await c.atomically(async () => {
-            await c.all(S.deleteAudioUses, { userId: id });
-            return c.all(S.deleteObject, { id });
-          })
-        ).length > 0;
-      } catch (e) {
-        // The row that stops a delete is a reference to it.
-        const v = e instanceof ConstraintViolation ? e : c.violation(e);
-        if (v?.constraint === "reference") throw new ConstraintViolation("in_use", v.message);
-        throw v ?? e;
-      }
-    },
+    deleteObject: async (id) =>
+      remove(async () => {
+        await c.all(S.deleteAudioUses, { userId: id });
+        return c.all(S.deleteObject, { id });
+      }),
 
     // Atomic, so a refused reference leaves the old ones in place and the transaction usable.
     setReferences: async (fromId, pool, refs) =>
@@ -173,16 +173,7 @@ export function storeTx(c: Connection): StoreTx {
         });
         return toAudioFileRow(r);
       }),
-    deleteAudioFile: async (id) => {
-      try {
-        return (await c.atomically(() => c.all(S.deleteAudioFile, { id }))).length > 0;
-      } catch (e) {
-        // The row that stops a delete is a use of the file.
-        const v = e instanceof ConstraintViolation ? e : c.violation(e);
-        if (v?.constraint === "reference") throw new ConstraintViolation("in_use", v.message);
-        throw v ?? e;
-      }
-    },
+    deleteAudioFile: async (id) => remove(() => c.all(S.deleteAudioFile, { id })),
     setAudioUses: async (userId, pool, audioIds) =>
       write(async () => {
         await c.all(S.deleteAudioUses, { userId });

@@ -35,17 +35,25 @@ export const AudioFileName = label(255)
   .refine((s) => !/^\.[^.]*$/.test(s.trim()), { error: "must have a name before its extension" })
   .describe("The recording's file name, kept as Lync's OriginalFileName; .wav or .wma.");
 
+/** The format a content type names, or the issue of one that names none. */
+export function contentTypeFormat(contentType: string | undefined): { format: AudioFormat } | { issue: FieldIssue } {
+  const type = contentType?.split(";")[0].trim().toLowerCase();
+  const format = type === undefined ? undefined : AUDIO_CONTENT_TYPES[type];
+  if (format !== undefined) return { format };
+  return {
+    issue: {
+      path: "Content-Type",
+      message: `${type === undefined ? "is required" : `must be audio/wav or audio/x-ms-wma (got ${JSON.stringify(type)})`}; Lync plays .wav and .wma only`,
+    },
+  };
+}
+
 /** Issues with an upload's content type and file name, before its bytes are read. */
 export function uploadIssues(contentType: string | undefined, fileName: string | undefined): { format?: AudioFormat; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
-  const type = contentType?.split(";")[0].trim().toLowerCase();
-  const format = type === undefined ? undefined : AUDIO_CONTENT_TYPES[type];
-  if (format === undefined) {
-    issues.push({
-      path: "Content-Type",
-      message: `${type === undefined ? "is required" : `must be audio/wav or audio/x-ms-wma (got ${JSON.stringify(type)})`}; Lync plays .wav and .wma only`,
-    });
-  }
+  const named = contentTypeFormat(contentType);
+  const format = "format" in named ? named.format : undefined;
+  if ("issue" in named) issues.push(named.issue);
   if (fileName === undefined) {
     issues.push({ path: "X-File-Name", message: "is required: the recording's file name, such as welcome.wav" });
   } else {
